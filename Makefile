@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` and `make test`. Python 3.11+ is all they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+WEB_CONCURRENCY ?= 2
+export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/scheduling.sqlite3
+
+.PHONY: install run test lint contract migrate seed sync bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+migrate: install
+	mkdir -p instance
+	$(BIN)/alembic upgrade head
+
+seed: migrate
+	$(BIN)/flask --app wsgi seed --if-empty
+
+sync: seed
+	$(BIN)/flask --app wsgi sync-availability
+
+run: sync
+	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+contract: install
+	$(BIN)/lint-imports
+
+test: lint contract
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench.free_time
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

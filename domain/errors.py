@@ -1,0 +1,87 @@
+"""Typed domain errors. Adapters translate these at their edge (HTTP: app/problems.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose; ``reason`` is safe to show users."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InvalidRequest(DomainError):
+    """The request itself is malformed (e.g. an empty or reversed interval)."""
+
+
+class NotFound(DomainError):
+    """A referenced entity does not exist."""
+
+    entity = "entity"
+
+    def __init__(self, entity_id: int) -> None:
+        super().__init__(f"{self.entity} {entity_id} does not exist")
+        self.entity_id = entity_id
+
+
+class ProviderNotFound(NotFound):
+    entity = "provider"
+
+
+class ClientNotFound(NotFound):
+    entity = "client"
+
+
+class AppointmentNotFound(NotFound):
+    entity = "appointment"
+
+
+class RuleViolation(DomainError):
+    """A booking rule refuses the request; retrying the same request will not help."""
+
+
+class UnknownReference(RuleViolation):
+    """The request names a client or provider that does not exist."""
+
+
+class OutsideAvailability(RuleViolation):
+    pass
+
+
+class InThePast(RuleViolation):
+    pass
+
+
+class NotAcceptingNewClients(RuleViolation):
+    pass
+
+
+class TooLong(RuleViolation):
+    pass
+
+
+class Conflict(DomainError):
+    """The request collides with the current state of a schedule."""
+
+
+class ProviderConflict(Conflict):
+    pass
+
+
+class ClientConflict(Conflict):
+    pass
+
+
+class DuplicateEmail(Conflict):
+    pass
+
+
+class FeedError(DomainError):
+    """The availability feed is unreadable or invalid; nothing was changed."""
+
+    def __init__(self, reason: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(reason)
+        self.problems = list(problems) or [reason]

@@ -1,0 +1,90 @@
+"""Validation of raw feed slots into weekly windows: all of them, or none.
+
+The feed's format: ``{"id", "provider_id", "starts_at": {"day_of_week", "time"},
+"ends_at": {...}, "source"}``, times as ``HH:MM`` from 00:00 to 23:59.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from domain.errors import FeedError
+from domain.model import DEFAULT_SOURCE, MINUTES_PER_DAY, Weekday, WeeklyWindow, WeekTime
+from domain.ports import RawSlot
+
+_TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
+_DAYS = {day.name.lower(): day for day in Weekday}
+
+
+def parse_slots(provider_id: int, slots: Sequence[RawSlot], source: str) -> list[WeeklyWindow]:
+    """Turn raw slots into windows; raise FeedError listing every problem if any slot is bad."""
+    problems: list[str] = []
+    windows: list[WeeklyWindow] = []
+    seen: set[str] = set()
+    for index, slot in enumerate(slots):
+        where = f"slot {index}"
+        if not isinstance(slot, dict):
+            problems.append(f"{where}: expected an object")
+            continue
+        external_id = slot.get("id")
+        if isinstance(external_id, str) and external_id.strip():
+            where = f"slot {external_id!r}"
+            if external_id in seen:
+                problems.append(f"{where}: duplicate id")
+            seen.add(external_id)
+        else:
+            problems.append(f"{where}: 'id' must be a non-empty string")
+        window = _parse_slot(provider_id, slot, source, where, problems)
+        if window is not None and isinstance(external_id, str):
+            windows.append(window)
+    if problems:
+        raise FeedError(f"the feed for provider {provider_id} is invalid", problems)
+    return windows
+
+
+def _parse_slot(
+    provider_id: int, slot: dict[str, Any], source: str, where: str, problems: list[str]
+) -> WeeklyWindow | None:
+    before = len(problems)
+    slot_provider = slot.get("provider_id")
+    if slot_provider != provider_id or isinstance(slot_provider, bool):
+        problems.append(f"{where}: provider_id {slot_provider!r} does not match {provider_id}")
+    slot_source = slot.get("source", source)
+    if slot_source != source:
+        problems.append(f"{where}: source {slot_source!r} is not {source!r}")
+    start = _week_time(slot.get("starts_at"), f"{where}: starts_at", problems)
+    end = _week_time(slot.get("ends_at"), f"{where}: ends_at", problems)
+    if start is not None and end is not None and start == end:
+        problems.append(f"{where}: the window has zero length")
+    if len(problems) > before or start is None or end is None:
+        return None
+    return WeeklyWindow(provider_id, str(slot["id"]), start, end, source or DEFAULT_SOURCE)
+
+
+def _week_time(value: object, where: str, problems: list[str]) -> WeekTime | None:
+    if not isinstance(value, dict):
+        problems.append(f"{where}: expected an object with day_of_week and time")
+        return None
+    day_name, clock = value.get("day_of_week"), value.get("time")
+    day = _DAYS.get(day_name.strip().lower()) if isinstance(day_name, str) else None
+    if day is None:
+        problems.append(f"{where}: unknown day_of_week {day_name!r}")
+    minute = _minute_of_day(clock)
+    if minute is None:
+        problems.append(f"{where}: time {clock!r} is not HH:MM between 00:00 and 23:59")
+    if day is None or minute is None:
+        return None
+    return WeekTime(day, minute)
+
+
+def _minute_of_day(clock: object) -> int | None:
+    match = _TIME.fullmatch(clock) if isinstance(clock, str) else None
+    if match is None:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    if hours > 23 or minutes > 59:
+        return None
+    minute = hours * 60 + minutes
+    return minute if minute < MINUTES_PER_DAY else None

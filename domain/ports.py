@@ -1,0 +1,164 @@
+"""Ports: what the domain needs from the outside world, as small abstract classes.
+
+Adapters (``adapters/``) implement them for SQLAlchemy and the Calendly fixture; the unit
+tests implement them in memory.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from domain.model import Appointment, AppointmentStatus, Client, Provider, WeeklyWindow
+
+RawSlot = Mapping[str, Any]
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware in UTC."""
+        ...
+
+
+class AvailabilityFeed(Protocol):
+    """A source of weekly availability, such as Calendly."""
+
+    source: str
+
+    def fetch(self, provider_id: int) -> Sequence[RawSlot]:
+        """The provider's raw slots as the feed publishes them; raises FeedError if unreadable."""
+        ...
+
+    def provider_ids(self) -> Sequence[int]:
+        """Every provider id the feed mentions."""
+        ...
+
+
+class ProviderRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, provider_id: int) -> Provider | None: ...
+
+    @abc.abstractmethod
+    def add(self, provider: Provider) -> Provider:
+        """Store a new provider and return it with its id."""
+
+    @abc.abstractmethod
+    def update(self, provider: Provider) -> Provider: ...
+
+    @abc.abstractmethod
+    def list(self, offset: int, limit: int) -> tuple[list[Provider], int]:
+        """A page of providers by id, and the total count."""
+
+
+class ClientRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, client_id: int) -> Client | None: ...
+
+    @abc.abstractmethod
+    def get_by_email(self, email: str) -> Client | None:
+        """The client whose email matches ``email`` ignoring case."""
+
+    @abc.abstractmethod
+    def add(self, client: Client) -> Client:
+        """Store a new client; raises DuplicateEmail if the email is taken."""
+
+    @abc.abstractmethod
+    def list(self, offset: int, limit: int) -> tuple[list[Client], int]: ...
+
+
+class WeeklyWindowRepository(abc.ABC):
+    @abc.abstractmethod
+    def for_provider(self, provider_id: int) -> list[WeeklyWindow]: ...
+
+    @abc.abstractmethod
+    def add(self, window: WeeklyWindow) -> WeeklyWindow: ...
+
+    @abc.abstractmethod
+    def update(self, window: WeeklyWindow) -> WeeklyWindow: ...
+
+    @abc.abstractmethod
+    def delete(self, window: WeeklyWindow) -> None: ...
+
+
+class AppointmentRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, appointment_id: int) -> Appointment | None: ...
+
+    @abc.abstractmethod
+    def add(self, appointment: Appointment) -> Appointment:
+        """Store a new appointment; may raise Conflict if the store itself detects overlap."""
+
+    @abc.abstractmethod
+    def update(self, appointment: Appointment) -> Appointment: ...
+
+    @abc.abstractmethod
+    def scheduled_for_provider(
+        self, provider_id: int, lower: datetime, upper: datetime
+    ) -> list[Appointment]:
+        """Scheduled appointments of the provider overlapping ``[lower, upper)``, by start."""
+
+    @abc.abstractmethod
+    def scheduled_for_client(
+        self, client_id: int, lower: datetime, upper: datetime
+    ) -> list[Appointment]:
+        """Scheduled appointments of the client overlapping ``[lower, upper)``, by start."""
+
+    @abc.abstractmethod
+    def has_active(self, client_id: int, provider_id: int) -> bool:
+        """Whether the client has a non-canceled appointment with the provider."""
+
+    @abc.abstractmethod
+    def search(
+        self, criteria: AppointmentSearch, offset: int, limit: int
+    ) -> tuple[list[Appointment], int]:
+        """A page of appointments matching ``criteria`` ordered by start, and the total count."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentSearch:
+    """Filters for listing appointments; ``None`` means no filter on that field."""
+
+    provider_id: int | None = None
+    client_id: int | None = None
+    status: AppointmentStatus | None = None
+    lower: datetime | None = None
+    upper: datetime | None = None
+
+
+class UnitOfWork(abc.ABC):
+    """One atomic transaction over the repositories; rolls back unless committed."""
+
+    providers: ProviderRepository
+    clients: ClientRepository
+    windows: WeeklyWindowRepository
+    appointments: AppointmentRepository
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Discard uncommitted changes; harmless after a commit."""
+
+    @abc.abstractmethod
+    def lock_schedules(self, provider_id: int, client_id: int) -> None:
+        """Serialize bookings touching these schedules until the unit ends.
+
+        Called first in a unit that checks and then writes appointments, so that the
+        check-then-insert is atomic across processes.
+        """
