@@ -63,6 +63,10 @@ class TooLong(RuleViolation):
     pass
 
 
+class IdempotencyKeyReused(RuleViolation):
+    """An Idempotency-Key already used with a different request."""
+
+
 class Conflict(DomainError):
     """The request collides with the current state of a schedule."""
 
@@ -85,3 +89,10 @@ class FeedError(DomainError):
     def __init__(self, reason: str, problems: Sequence[str] = ()) -> None:
         super().__init__(reason)
         self.problems = list(problems) or [reason]
+
+
+class StoreUnavailable(Exception):
+    """A port's backing store (the database) cannot be reached; the request may be retried.
+
+    Raised by adapters, never by domain rules; it carries no internals.
+    """

@@ -14,6 +14,8 @@ MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 #: (docs/DECISIONS.md, "Maximum appointment length").
 MAX_APPOINTMENT_LENGTH = timedelta(hours=24)
 DEFAULT_SOURCE = "calendly"
+#: How long an Idempotency-Key is honoured (docs/DECISIONS.md, "Idempotent booking").
+IDEMPOTENCY_KEY_RETENTION = timedelta(hours=24)
 
 
 class Weekday(enum.IntEnum):
@@ -116,6 +118,16 @@ class Appointment:
         if not self.is_scheduled:
             return self
         return replace(self, status=AppointmentStatus.CANCELED, canceled_at=now)
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """A booking made under a client-chosen Idempotency-Key, and what was asked."""
+
+    key: str
+    fingerprint: str
+    appointment_id: int
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,14 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from domain.model import Appointment, AppointmentStatus, Client, Provider, WeeklyWindow
+from domain.model import (
+    Appointment,
+    AppointmentStatus,
+    Client,
+    IdempotencyRecord,
+    Provider,
+    WeeklyWindow,
+)
 
 RawSlot = Mapping[str, Any]
 
@@ -118,6 +125,15 @@ class AppointmentRepository(abc.ABC):
         """A page of appointments matching ``criteria`` ordered by start, and the total count."""
 
 
+class IdempotencyRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, key: str) -> IdempotencyRecord | None: ...
+
+    @abc.abstractmethod
+    def put(self, record: IdempotencyRecord) -> None:
+        """Store ``record``, replacing any older record with the same key."""
+
+
 @dataclass(frozen=True, slots=True)
 class AppointmentSearch:
     """Filters for listing appointments; ``None`` means no filter on that field."""
@@ -136,6 +152,7 @@ class UnitOfWork(abc.ABC):
     clients: ClientRepository
     windows: WeeklyWindowRepository
     appointments: AppointmentRepository
+    idempotency: IdempotencyRepository
 
     def __enter__(self) -> Self:
         return self

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain import errors
 from domain.feed import parse_slots
 from domain.intervals import Interval
-from domain.model import Appointment, Provider, SyncReport
+from domain.model import (
+    IDEMPOTENCY_KEY_RETENTION,
+    Appointment,
+    IdempotencyRecord,
+    Provider,
+    SyncReport,
+)
 from domain.ports import AppointmentSearch, AvailabilityFeed, Clock, UnitOfWork
 from domain.scheduling import Schedule, check_booking, free_time, slots
 
@@ -68,18 +74,28 @@ def book(
     provider_id: int,
     starts_at: datetime,
     ends_at: datetime,
+    idempotency_key: str | None = None,
 ) -> Appointment:
-    """Book ``[starts_at, ends_at)`` if the booking rules allow it (domain.scheduling)."""
+    """Book ``[starts_at, ends_at)`` if the booking rules allow it (domain.scheduling).
+
+    With ``idempotency_key``, repeating the same request returns the first appointment and
+    books nothing; reusing the key for a different request is refused.
+    """
     _require_aware(starts_at, ends_at)
     request = Interval(starts_at, ends_at)
+    fingerprint = _fingerprint(client_id, provider_id, request)
     with uow:
         uow.lock_schedules(provider_id, client_id)
+        now = clock.now()
+        if idempotency_key is not None:
+            replayed = _replay(uow, idempotency_key, fingerprint, now)
+            if replayed is not None:
+                return replayed
         provider = uow.providers.get(provider_id)
         if provider is None:
             raise errors.UnknownReference(f"provider {provider_id} does not exist")
         if uow.clients.get(client_id) is None:
             raise errors.UnknownReference(f"client {client_id} does not exist")
-        now = clock.now()
         check_booking(
             _schedule(uow, provider, starts_at, ends_at),
             request,
@@ -90,8 +106,30 @@ def book(
         appointment = uow.appointments.add(
             Appointment(client_id, provider_id, starts_at, ends_at, created_at=now)
         )
+        if idempotency_key is not None:
+            assert appointment.id is not None
+            uow.idempotency.put(
+                IdempotencyRecord(idempotency_key, fingerprint, appointment.id, now)
+            )
         uow.commit()
     return appointment
+
+
+def _fingerprint(client_id: int, provider_id: int, request: Interval) -> str:
+    start, end = (moment.astimezone(UTC).isoformat() for moment in request)
+    return f"{client_id}|{provider_id}|{start}|{end}"
+
+
+def _replay(uow: UnitOfWork, key: str, fingerprint: str, now: datetime) -> Appointment | None:
+    """The appointment first booked under ``key``, if the key is live and the request matches."""
+    record = uow.idempotency.get(key)
+    if record is None or now - record.created_at > IDEMPOTENCY_KEY_RETENTION:
+        return None
+    if record.fingerprint != fingerprint:
+        raise errors.IdempotencyKeyReused(
+            "this Idempotency-Key was already used with a different request"
+        )
+    return uow.appointments.get(record.appointment_id)
 
 
 def cancel(uow: UnitOfWork, clock: Clock, appointment_id: int) -> Appointment:
