@@ -150,11 +150,11 @@ def sync_availability(uow: UnitOfWork, feed: AvailabilityFeed, provider_id: int)
 
     All or nothing: an invalid feed raises FeedError listing every problem and changes nothing.
     """
-    slots_ = feed.fetch(provider_id)
-    incoming = {w.external_id: w for w in parse_slots(provider_id, slots_, feed.source)}
     created = updated = deleted = unchanged = 0
     with uow:
         _provider(uow, provider_id)
+        raw = feed.fetch(provider_id)
+        incoming = {w.external_id: w for w in parse_slots(provider_id, raw, feed.source)}
         stored = {
             w.external_id: w
             for w in uow.windows.for_provider(provider_id)

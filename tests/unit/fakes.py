@@ -1,0 +1,238 @@
+"""In-memory implementations of the domain's ports, for unit tests."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from domain import errors
+from domain.model import Appointment, Client, IdempotencyRecord, Provider, WeeklyWindow
+from domain.ports import (
+    AppointmentRepository,
+    AppointmentSearch,
+    ClientRepository,
+    IdempotencyRepository,
+    ProviderRepository,
+    RawSlot,
+    UnitOfWork,
+    WeeklyWindowRepository,
+)
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+class FakeFeed:
+    source = "calendly"
+
+    def __init__(self, slots: dict[int, list[RawSlot]] | None = None) -> None:
+        self.slots = slots or {}
+
+    def fetch(self, provider_id: int) -> Sequence[RawSlot]:
+        return self.slots.get(provider_id, [])
+
+    def provider_ids(self) -> Sequence[int]:
+        return sorted(self.slots)
+
+
+T = TypeVar("T")
+
+
+class _Table(Generic[T]):
+    """Rows keyed by id, with ids handed out in order."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, T] = {}
+        self._ids = itertools.count(1)
+
+    def insert(self, row: T) -> T:
+        row = replace(row, id=next(self._ids))  # type: ignore[type-var]
+        self.rows[row.id] = row  # type: ignore[attr-defined]
+        return row
+
+    def page(self, offset: int, limit: int) -> tuple[list[T], int]:
+        ordered = [self.rows[key] for key in sorted(self.rows)]
+        return ordered[offset : offset + limit], len(ordered)
+
+
+class FakeProviders(ProviderRepository):
+    def __init__(self) -> None:
+        self.table: _Table[Provider] = _Table()
+
+    def get(self, provider_id: int) -> Provider | None:
+        return self.table.rows.get(provider_id)
+
+    def add(self, provider: Provider) -> Provider:
+        return self.table.insert(provider)
+
+    def update(self, provider: Provider) -> Provider:
+        assert provider.id is not None
+        self.table.rows[provider.id] = provider
+        return provider
+
+    def list(self, offset: int, limit: int) -> tuple[list[Provider], int]:
+        return self.table.page(offset, limit)
+
+
+class FakeClients(ClientRepository):
+    def __init__(self) -> None:
+        self.table: _Table[Client] = _Table()
+
+    def get(self, client_id: int) -> Client | None:
+        return self.table.rows.get(client_id)
+
+    def get_by_email(self, email: str) -> Client | None:
+        matches = (c for c in self.table.rows.values() if c.email.lower() == email.lower())
+        return next(matches, None)
+
+    def add(self, client: Client) -> Client:
+        if self.get_by_email(client.email) is not None:
+            raise errors.DuplicateEmail(client.email)
+        return self.table.insert(client)
+
+    def list(self, offset: int, limit: int) -> tuple[list[Client], int]:
+        return self.table.page(offset, limit)
+
+
+class FakeWindows(WeeklyWindowRepository):
+    def __init__(self) -> None:
+        self.table: _Table[WeeklyWindow] = _Table()
+
+    def for_provider(self, provider_id: int) -> list[WeeklyWindow]:
+        return [w for w in self.table.rows.values() if w.provider_id == provider_id]
+
+    def add(self, window: WeeklyWindow) -> WeeklyWindow:
+        return self.table.insert(window)
+
+    def update(self, window: WeeklyWindow) -> WeeklyWindow:
+        assert window.id is not None
+        self.table.rows[window.id] = window
+        return window
+
+    def delete(self, window: WeeklyWindow) -> None:
+        assert window.id is not None
+        del self.table.rows[window.id]
+
+
+def _overlaps(appointment: Appointment, lower: datetime, upper: datetime) -> bool:
+    return appointment.starts_at < upper and appointment.ends_at > lower
+
+
+class FakeAppointments(AppointmentRepository):
+    def __init__(self) -> None:
+        self.table: _Table[Appointment] = _Table()
+
+    def get(self, appointment_id: int) -> Appointment | None:
+        return self.table.rows.get(appointment_id)
+
+    def add(self, appointment: Appointment) -> Appointment:
+        return self.table.insert(appointment)
+
+    def update(self, appointment: Appointment) -> Appointment:
+        assert appointment.id is not None
+        self.table.rows[appointment.id] = appointment
+        return appointment
+
+    def _scheduled(self, lower: datetime, upper: datetime) -> list[Appointment]:
+        found = (
+            a for a in self.table.rows.values() if a.is_scheduled and _overlaps(a, lower, upper)
+        )
+        return sorted(found, key=lambda a: a.starts_at)
+
+    def scheduled_for_provider(
+        self, provider_id: int, lower: datetime, upper: datetime
+    ) -> list[Appointment]:
+        return [a for a in self._scheduled(lower, upper) if a.provider_id == provider_id]
+
+    def scheduled_for_client(
+        self, client_id: int, lower: datetime, upper: datetime
+    ) -> list[Appointment]:
+        return [a for a in self._scheduled(lower, upper) if a.client_id == client_id]
+
+    def has_active(self, client_id: int, provider_id: int) -> bool:
+        return any(
+            a.is_scheduled and a.client_id == client_id and a.provider_id == provider_id
+            for a in self.table.rows.values()
+        )
+
+    def search(
+        self, criteria: AppointmentSearch, offset: int, limit: int
+    ) -> tuple[list[Appointment], int]:
+        lower = criteria.lower or datetime.min.replace(tzinfo=UTC)
+        upper = criteria.upper or datetime.max.replace(tzinfo=UTC)
+        found = sorted(
+            (
+                a
+                for a in self.table.rows.values()
+                if criteria.provider_id in (None, a.provider_id)
+                and criteria.client_id in (None, a.client_id)
+                and criteria.status in (None, a.status)
+                and _overlaps(a, lower, upper)
+            ),
+            key=lambda a: (a.starts_at, a.id),
+        )
+        return found[offset : offset + limit], len(found)
+
+
+class FakeIdempotency(IdempotencyRepository):
+    def __init__(self) -> None:
+        self.records: dict[str, IdempotencyRecord] = {}
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        return self.records.get(key)
+
+    def put(self, record: IdempotencyRecord) -> None:
+        self.records[record.key] = record
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Writes go straight to the fakes; ``committed`` and ``locks`` record what happened.
+
+    Rollback restores a snapshot taken on entry, so "rolls back unless committed" is real.
+    """
+
+    def __init__(self) -> None:
+        self.providers = FakeProviders()
+        self.clients = FakeClients()
+        self.windows = FakeWindows()
+        self.appointments = FakeAppointments()
+        self.idempotency = FakeIdempotency()
+        self.committed = 0
+        self.locks: list[tuple[int, int]] = []
+        self._snapshot: list[dict[Any, Any]] = []
+
+    def _stores(self) -> list[dict[Any, Any]]:
+        return [
+            self.providers.table.rows,
+            self.clients.table.rows,
+            self.windows.table.rows,
+            self.appointments.table.rows,
+            self.idempotency.records,
+        ]
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._snapshot = [dict(store) for store in self._stores()]
+        return self
+
+    def commit(self) -> None:
+        self.committed += 1
+        self._snapshot = [dict(store) for store in self._stores()]
+
+    def rollback(self) -> None:
+        for store, saved in zip(self._stores(), self._snapshot, strict=True):
+            store.clear()
+            store.update(saved)
+
+    def lock_schedules(self, provider_id: int, client_id: int) -> None:
+        self.locks.append((provider_id, client_id))

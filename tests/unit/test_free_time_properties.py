@@ -1,0 +1,105 @@
+"""Properties of free time and booking, over random weekly windows, appointments and zones."""
+
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain import errors
+from domain.intervals import Interval, clip, find_containing, merge, subtract
+from domain.model import MINUTES_PER_WEEK, Appointment, Provider, Weekday, WeeklyWindow, WeekTime
+from domain.scheduling import Schedule, check_booking, free_time
+from tests.unit.builders import utc
+
+ORIGIN = utc("2026-03-01 00:00")  # a week holding New York's and near Berlin's spring switch
+ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata"]
+
+
+@st.composite
+def weekly_windows(draw):
+    start = draw(st.integers(0, MINUTES_PER_WEEK - 1))
+    length = draw(st.integers(1, 12 * 60))
+    end = (start + length) % MINUTES_PER_WEEK
+    return WeeklyWindow(
+        1,
+        f"w{start}-{length}",
+        WeekTime(Weekday(start // 1440), start % 1440),
+        WeekTime(Weekday(end // 1440), end % 1440),
+    )
+
+
+def moments(span_minutes=21 * 24 * 60):
+    return st.integers(0, span_minutes).map(lambda m: ORIGIN + timedelta(minutes=m))
+
+
+@st.composite
+def spans(draw, max_minutes=24 * 60):
+    start = draw(moments())
+    return Interval(start, start + timedelta(minutes=draw(st.integers(1, max_minutes))))
+
+
+@st.composite
+def scenarios(draw):
+    provider = Provider("P", timezone=draw(st.sampled_from(ZONES)), id=1)
+    windows = draw(st.lists(weekly_windows(), max_size=8))
+    booked = draw(st.lists(spans(max_minutes=180), max_size=10))
+    appointments = [Appointment(2, 1, s, e, created_at=ORIGIN) for s, e in booked]
+    lower, upper = sorted([draw(moments()), draw(moments())])
+    upper += timedelta(minutes=1)
+    now = draw(moments())
+    return Schedule(provider, windows, appointments), lower, upper, now
+
+
+def covered(intervals, lower, upper):
+    return clip(merge(intervals), lower, upper)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_free_windows_are_sorted_disjoint_and_inside_availability_and_the_range(scenario):
+    schedule, lower, upper, now = scenario
+    free = free_time(schedule, lower, upper, now)
+    availability = schedule.availability(lower, upper)
+    for window in free:
+        assert lower <= window.start < window.end <= upper
+        assert window.start >= now
+        assert find_containing(availability, window) is not None
+    for earlier, later in zip(free, free[1:], strict=False):
+        assert earlier.end < later.start  # disjoint, and never touching: touching would merge
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_free_windows_never_overlap_a_scheduled_appointment(scenario):
+    schedule, lower, upper, now = scenario
+    for window in free_time(schedule, lower, upper, now):
+        assert not any(window.overlaps(booked) for booked in schedule.booked())
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_free_time_and_booked_time_together_cover_exactly_the_availability(scenario):
+    schedule, lower, upper, now = scenario
+    start = max(lower, now)
+    if start >= upper:
+        return
+    availability = schedule.availability(start, upper)
+    free = free_time(schedule, lower, upper, now)
+    booked_inside = subtract(availability, subtract(availability, schedule.booked()))
+    assert merge(free + booked_inside) == merge(availability)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios(), spans())
+def test_a_booking_succeeds_exactly_when_it_lies_inside_one_free_window(scenario, wanted):
+    schedule, _, _, now = scenario
+    listed = free_time(
+        schedule, wanted.start - timedelta(days=2), wanted.end + timedelta(days=2), now
+    )
+    try:
+        check_booking(schedule, wanted, now, [], is_returning_client=True)
+    except (errors.RuleViolation, errors.Conflict):
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == (find_containing(listed, wanted) is not None)
