@@ -13,7 +13,13 @@ from datetime import datetime, timedelta
 
 from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, split, subtract
-from domain.model import MAX_APPOINTMENT_LENGTH, Appointment, Provider, WeeklyWindow
+from domain.model import (
+    MAX_APPOINTMENT_LENGTH,
+    Appointment,
+    AppointmentStatus,
+    Provider,
+    WeeklyWindow,
+)
 from domain.weekly import expand
 
 
@@ -35,7 +41,12 @@ class Schedule:
         return clip(merge(expanded), lower, upper)
 
     def booked(self) -> list[Interval]:
-        return sorted(Interval(a.starts_at, a.ends_at) for a in self.appointments if a.is_scheduled)
+        scheduled = AppointmentStatus.SCHEDULED
+        booked = [
+            Interval(a.starts_at, a.ends_at) for a in self.appointments if a.status is scheduled
+        ]
+        booked.sort()
+        return booked
 
 
 def free_time(

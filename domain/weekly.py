@@ -8,7 +8,7 @@ a gap and a window lying wholly inside a gap is empty and dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,14 +81,42 @@ def expand(
     # A day earlier and later than the UTC range covers every offset on Earth (max ±14h).
     first_day = (lower - longest).astimezone(tz).date() - _DAY
     last_day = upper.astimezone(tz).date() + _DAY
+    to_utc = _converter(tz, first_day, last_day + longest + _DAY)
     occurrences = []
     for day in _days(first_day, last_day):
         for start, length in by_day.get(day.weekday(), ()):
             wall_start = datetime.combine(day, start)
-            interval = Interval(wall_to_utc(wall_start, tz), wall_to_utc(wall_start + length, tz))
+            interval = Interval(to_utc(wall_start), to_utc(wall_start + length))
             if interval.start < upper and interval.end > lower and interval.start < interval.end:
                 occurrences.append(interval)
     return occurrences
+
+
+def _converter(tz: ZoneInfo, first: date, last: date) -> Callable[[datetime], datetime]:
+    """``wall_to_utc`` for ``tz``, with a fast path for days the clocks do not change.
+
+    A day whose offset at midnight equals the next day's has no transition (no zone changes
+    its clocks twice within a day), so its wall times convert by one subtraction.
+    """
+    steady: dict[date, timedelta] = {}
+    offset = _midnight_offset(first, tz)
+    for day in _days(first, last):
+        following = _midnight_offset(day + _DAY, tz)
+        if offset is not None and offset == following:
+            steady[day] = offset
+        offset = following
+
+    def to_utc(wall: datetime) -> datetime:
+        day_offset = steady.get(wall.date())
+        if day_offset is None:
+            return wall_to_utc(wall, tz)
+        return wall.replace(tzinfo=UTC) - day_offset
+
+    return to_utc
+
+
+def _midnight_offset(day: date, tz: ZoneInfo) -> timedelta | None:
+    return datetime.combine(day, time(), tzinfo=tz).utcoffset()
 
 
 def _days(first: date, last: date) -> Iterable[date]:

@@ -1,6 +1,6 @@
 """Properties of free time and booking, over random weekly windows, appointments and zones."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +9,7 @@ from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, subtract
 from domain.model import MINUTES_PER_WEEK, Appointment, Provider, Weekday, WeeklyWindow, WeekTime
 from domain.scheduling import Schedule, check_booking, free_time
+from domain.weekly import expand, wall_to_utc, zone
 from tests.unit.builders import utc
 
 ORIGIN = utc("2026-03-01 00:00")  # a week holding New York's and near Berlin's spring switch
@@ -103,3 +104,30 @@ def test_a_booking_succeeds_exactly_when_it_lies_inside_one_free_window(scenario
     else:
         accepted = True
     assert accepted == (find_containing(listed, wanted) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(weekly_windows(), min_size=1, max_size=6),
+    st.sampled_from(ZONES + ["America/Santiago", "Pacific/Chatham", "Europe/Dublin"]),
+    st.integers(0, 330),
+)
+def test_expansion_matches_converting_every_wall_time_one_by_one(windows, tz_name, day_offset):
+    """The per-day fast path of ``expand`` agrees with ``wall_to_utc`` around every switch."""
+    lower = utc("2026-01-01 00:00") + timedelta(days=day_offset)
+    upper = lower + timedelta(days=10)
+    tz = zone(tz_name)
+    expected = []
+    local_day = (lower - timedelta(days=8)).astimezone(tz).date()
+    while local_day <= upper.astimezone(tz).date() + timedelta(days=1):
+        for window in windows:
+            if window.start.day == local_day.weekday():
+                wall = datetime.combine(local_day, datetime.min.time()) + timedelta(
+                    minutes=window.start.minute
+                )
+                start = wall_to_utc(wall, tz)
+                end = wall_to_utc(wall + timedelta(minutes=window.length_minutes), tz)
+                if start < end and start < upper and end > lower:
+                    expected.append(Interval(start, end))
+        local_day += timedelta(days=1)
+    assert sorted(expand(windows, tz_name, lower, upper)) == sorted(expected)
