@@ -1,0 +1,102 @@
+"""Engines for SQLite and PostgreSQL, built on demand (never at import time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+from adapters.sqlalchemy.errors import translated
+from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION, SqlAlchemyUnitOfWork
+from domain.errors import StoreUnavailable
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: Used when DATABASE_URL is unset: a file under the git-ignored ``instance/``.
+DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'scheduling.sqlite3'}"
+#: How long a SQLite writer waits for the write lock before giving up.
+SQLITE_BUSY_TIMEOUT_S = 10
+POSTGRES_CONNECT_TIMEOUT_S = 3
+
+
+def normalize_url(url: str) -> str:
+    """Give plain ``postgres://`` and ``postgresql://`` URLs the project's driver, psycopg 3."""
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def make_engine(url: str, *, for_migrations: bool = False) -> Engine:
+    """An engine for ``url``; ``for_migrations`` leaves SQLite's foreign keys off and pools nothing.
+
+    SQLite batch migrations copy and drop tables, which enforced foreign keys would block.
+    """
+    url = normalize_url(url)
+    pooling: dict[str, Any] = {"poolclass": NullPool} if for_migrations else {}
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **pooling)
+        _configure_sqlite(engine, foreign_keys=not for_migrations)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
+        **pooling,
+    )
+
+
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+    """Take transaction control from pysqlite and set durable, concurrent pragmas.
+
+    SQLAlchemy's documented recipe ("Enabling Non-Legacy SQLite Transactional Modes"): the
+    driver stops emitting BEGIN itself, and we emit BEGIN, or BEGIN IMMEDIATE when a unit of
+    work asks for the write lock up front (docs/DECISIONS.md, "No double booking").
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database: its engine, and units of work over it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.engine = make_engine(self.url)
+
+    def unit_of_work(self, *, writes: bool = False) -> SqlAlchemyUnitOfWork:
+        """A fresh unit of work.
+
+        ``writes=True`` suits a unit that reads and then writes (cancel, sync): on SQLite it
+        takes the write lock when the unit begins, so a concurrent writer makes it wait
+        rather than fail (docs/DECISIONS.md, "SQLite units that read then write"). Booking
+        gets the same through ``lock_schedules``.
+        """
+        return SqlAlchemyUnitOfWork(self.engine, immediate=writes)
+
+    def ping(self) -> bool:
+        """Whether the database answers ``SELECT 1`` right now."""
+        try:
+            with translated(), self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except StoreUnavailable:
+            return False
+        return True
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,88 @@
+"""The hot queries, as statements (tests/integration/test_query_plans.py explains them).
+
+Overlap with ``[lower, upper)`` is ``starts_at < upper AND ends_at > lower``. Alone, the
+second condition cannot bound an index on ``(owner, starts_at)`` from below, so we add
+``starts_at > lower - MAX_APPOINTMENT_LENGTH``, true of every overlapping appointment
+because none lasts longer (docs/DECISIONS.md, "Overlap query bound").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Select, func, select
+
+from adapters.sqlalchemy.tables import appointments, weekly_windows
+from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
+from domain.ports import AppointmentSearch
+
+SCHEDULED = AppointmentStatus.SCHEDULED.value
+
+
+def overlapping(lower: datetime, upper: datetime) -> list[ColumnElement[bool]]:
+    """Conditions for appointments overlapping ``[lower, upper)``, index-bounded both sides."""
+    return [
+        appointments.c.starts_at < upper,
+        appointments.c.starts_at > lower - MAX_APPOINTMENT_LENGTH,
+        appointments.c.ends_at > lower,
+    ]
+
+
+def scheduled_overlapping(
+    owner: Column[int], owner_id: int, lower: datetime, upper: datetime
+) -> Select[Any]:
+    """Scheduled appointments of one provider or client (``owner``) overlapping the range."""
+    return (
+        select(appointments)
+        .where(owner == owner_id, appointments.c.status == SCHEDULED, *overlapping(lower, upper))
+        .order_by(appointments.c.starts_at, appointments.c.id)
+    )
+
+
+def provider_appointments(provider_id: int, lower: datetime, upper: datetime) -> Select[Any]:
+    return scheduled_overlapping(appointments.c.provider_id, provider_id, lower, upper)
+
+
+def client_appointments(client_id: int, lower: datetime, upper: datetime) -> Select[Any]:
+    return scheduled_overlapping(appointments.c.client_id, client_id, lower, upper)
+
+
+def provider_windows(provider_id: int) -> Select[Any]:
+    """A provider's windows, in the order of the unique index that finds them."""
+    return (
+        select(weekly_windows)
+        .where(weekly_windows.c.provider_id == provider_id)
+        .order_by(weekly_windows.c.source, weekly_windows.c.external_id)
+    )
+
+
+def search_conditions(criteria: AppointmentSearch) -> list[ColumnElement[bool]]:
+    """Filters for a search; ``lower``/``upper`` select appointments overlapping them."""
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.provider_id is not None:
+        conditions.append(appointments.c.provider_id == criteria.provider_id)
+    if criteria.client_id is not None:
+        conditions.append(appointments.c.client_id == criteria.client_id)
+    if criteria.status is not None:
+        conditions.append(appointments.c.status == criteria.status.value)
+    if criteria.lower is not None:
+        conditions.append(appointments.c.ends_at > criteria.lower)
+        conditions.append(appointments.c.starts_at > criteria.lower - MAX_APPOINTMENT_LENGTH)
+    if criteria.upper is not None:
+        conditions.append(appointments.c.starts_at < criteria.upper)
+    return conditions
+
+
+def search_page(criteria: AppointmentSearch, offset: int, limit: int) -> Select[Any]:
+    return (
+        select(appointments)
+        .where(*search_conditions(criteria))
+        .order_by(appointments.c.starts_at, appointments.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+def search_count(criteria: AppointmentSearch) -> Select[Any]:
+    return select(func.count()).select_from(appointments).where(*search_conditions(criteria))

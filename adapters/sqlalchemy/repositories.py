@@ -1,0 +1,227 @@
+"""The domain's repositories over SQLAlchemy Core, sharing one unit's connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Row, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.sqlalchemy import queries, rows
+from adapters.sqlalchemy.gateway import Gateway
+from adapters.sqlalchemy.tables import (
+    appointments,
+    clients,
+    idempotency_keys,
+    providers,
+    weekly_windows,
+)
+from domain import errors, ports
+from domain.model import (
+    MAX_APPOINTMENT_LENGTH,
+    Appointment,
+    Client,
+    IdempotencyRecord,
+    Provider,
+    WeeklyWindow,
+)
+
+T = TypeVar("T")
+#: Ids are 32-bit integers; anything else names no row (and must not reach the driver).
+MAX_ID = 2**31 - 1
+
+
+def storable(entity_id: int) -> bool:
+    return 1 <= entity_id <= MAX_ID
+
+
+class _Repository:
+    table: Table
+
+    def __init__(self, gateway: Gateway) -> None:
+        self._db = gateway
+
+    def _get(self, entity_id: int, translate: Callable[[Row[Any]], T]) -> T | None:
+        if not storable(entity_id):
+            return None
+        row = self._db.first(select(self.table).where(self.table.c.id == entity_id))
+        return None if row is None else translate(row)
+
+    def _page(
+        self, offset: int, limit: int, translate: Callable[[Row[Any]], T]
+    ) -> tuple[list[T], int]:
+        page = select(self.table).order_by(self.table.c.id).offset(offset).limit(limit)
+        total = self._db.scalar(select(func.count()).select_from(self.table))
+        return [translate(row) for row in self._db.all(page)], int(total)
+
+    def _insert(self, values: rows.Values, entity_id: int | None) -> int:
+        """Insert a row, with ``entity_id`` if given, and return its id."""
+        if entity_id is None:
+            return int(
+                self._db.scalar(insert(self.table).values(values).returning(self.table.c.id))
+            )
+        if not storable(entity_id):
+            raise errors.InvalidRequest(f"id {entity_id} is out of range")
+        self._db.run(insert(self.table).values(id=entity_id, **values))
+        self._advance_sequence()
+        return entity_id
+
+    def _advance_sequence(self) -> None:
+        """After an explicit id on PostgreSQL, move the id sequence past it."""
+        if self._db.dialect != "postgresql":
+            return
+        sequence = func.pg_get_serial_sequence(self.table.name, "id")
+        highest = select(func.max(self.table.c.id)).scalar_subquery()
+        self._db.scalar(select(func.setval(sequence, highest)))
+
+    def _update(self, entity_id: int | None, values: rows.Values) -> bool:
+        """Update the row with ``entity_id``; whether it existed."""
+        if entity_id is None or not storable(entity_id):
+            return False
+        result = self._db.run(update(self.table).where(self.table.c.id == entity_id).values(values))
+        return result.rowcount == 1
+
+
+class ProviderRepository(_Repository, ports.ProviderRepository):
+    table = providers
+
+    def get(self, provider_id: int) -> Provider | None:
+        return self._get(provider_id, rows.provider)
+
+    def add(self, provider: Provider) -> Provider:
+        new_id = self._insert(rows.provider_values(provider), provider.id)
+        return replace(provider, id=new_id)
+
+    def update(self, provider: Provider) -> Provider:
+        if not self._update(provider.id, rows.provider_values(provider)):
+            raise errors.ProviderNotFound(provider.id or 0)
+        return provider
+
+    def list(self, offset: int, limit: int) -> tuple[list[Provider], int]:
+        return self._page(offset, limit, rows.provider)
+
+
+class ClientRepository(_Repository, ports.ClientRepository):
+    table = clients
+
+    def get(self, client_id: int) -> Client | None:
+        return self._get(client_id, rows.client)
+
+    def get_by_email(self, email: str) -> Client | None:
+        # lower() on both sides matches the unique index uq_clients_lower_email.
+        row = self._db.first(
+            select(clients).where(func.lower(clients.c.email) == func.lower(email))
+        )
+        return None if row is None else rows.client(row)
+
+    def add(self, client: Client) -> Client:
+        new_id = self._insert(rows.client_values(client), client.id)
+        return replace(client, id=new_id)
+
+    def list(self, offset: int, limit: int) -> tuple[list[Client], int]:
+        return self._page(offset, limit, rows.client)
+
+
+class WeeklyWindowRepository(_Repository, ports.WeeklyWindowRepository):
+    table = weekly_windows
+
+    def for_provider(self, provider_id: int) -> list[WeeklyWindow]:
+        if not storable(provider_id):
+            return []
+        return [rows.window(row) for row in self._db.all(queries.provider_windows(provider_id))]
+
+    def add(self, window: WeeklyWindow) -> WeeklyWindow:
+        new_id = self._insert(rows.window_values(window), window.id)
+        return replace(window, id=new_id)
+
+    def update(self, window: WeeklyWindow) -> WeeklyWindow:
+        if not self._update(window.id, rows.window_values(window)):
+            raise errors.NotFound(window.id or 0)
+        return window
+
+    def delete(self, window: WeeklyWindow) -> None:
+        if window.id is not None:
+            self._db.run(weekly_windows.delete().where(weekly_windows.c.id == window.id))
+
+
+class AppointmentRepository(_Repository, ports.AppointmentRepository):
+    table = appointments
+
+    def get(self, appointment_id: int) -> Appointment | None:
+        return self._get(appointment_id, rows.appointment)
+
+    def add(self, appointment: Appointment) -> Appointment:
+        _require_bounded(appointment)
+        new_id = self._insert(rows.appointment_values(appointment), appointment.id)
+        return rows.in_utc(replace(appointment, id=new_id))
+
+    def update(self, appointment: Appointment) -> Appointment:
+        _require_bounded(appointment)
+        if not self._update(appointment.id, rows.appointment_values(appointment)):
+            raise errors.AppointmentNotFound(appointment.id or 0)
+        return rows.in_utc(appointment)
+
+    def scheduled_for_provider(
+        self, provider_id: int, lower: datetime, upper: datetime
+    ) -> list[Appointment]:
+        if not storable(provider_id):
+            return []
+        found = self._db.all(queries.provider_appointments(provider_id, lower, upper))
+        return [rows.appointment(row) for row in found]
+
+    def scheduled_for_client(
+        self, client_id: int, lower: datetime, upper: datetime
+    ) -> list[Appointment]:
+        if not storable(client_id):
+            return []
+        found = self._db.all(queries.client_appointments(client_id, lower, upper))
+        return [rows.appointment(row) for row in found]
+
+    def has_active(self, client_id: int, provider_id: int) -> bool:
+        if not (storable(client_id) and storable(provider_id)):
+            return False
+        statement = (
+            select(appointments.c.id)
+            .where(
+                appointments.c.client_id == client_id,
+                appointments.c.provider_id == provider_id,
+                appointments.c.status == queries.SCHEDULED,
+            )
+            .limit(1)
+        )
+        return self._db.first(statement) is not None
+
+    def search(
+        self, criteria: ports.AppointmentSearch, offset: int, limit: int
+    ) -> tuple[list[Appointment], int]:
+        owners = (criteria.provider_id, criteria.client_id)
+        if any(owner is not None and not storable(owner) for owner in owners):
+            return [], 0
+        found = self._db.all(queries.search_page(criteria, offset, limit))
+        total = self._db.scalar(queries.search_count(criteria))
+        return [rows.appointment(row) for row in found], int(total)
+
+
+def _require_bounded(appointment: Appointment) -> None:
+    """Overlap queries rely on this bound (docs/DECISIONS.md, "Overlap query bound")."""
+    if appointment.ends_at - appointment.starts_at > MAX_APPOINTMENT_LENGTH:
+        raise errors.TooLong(f"an appointment may last at most {MAX_APPOINTMENT_LENGTH}")
+
+
+class IdempotencyRepository(_Repository, ports.IdempotencyRepository):
+    table = idempotency_keys
+
+    def get(self, key: str) -> IdempotencyRecord | None:
+        row = self._db.first(select(idempotency_keys).where(idempotency_keys.c.key == key))
+        return None if row is None else rows.idempotency_record(row)
+
+    def put(self, record: IdempotencyRecord) -> None:
+        """Insert, or replace the record under the same key (an upsert on both databases)."""
+        dialect_insert = postgresql.insert if self._db.dialect == "postgresql" else sqlite.insert
+        values = rows.idempotency_values(record)
+        statement = dialect_insert(idempotency_keys).values(values)
+        replaced = {name: statement.excluded[name] for name in values if name != "key"}
+        self._db.run(statement.on_conflict_do_update(index_elements=["key"], set_=replaced))

@@ -1,0 +1,130 @@
+"""Explicit translation between table rows and domain entities, both ways."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from domain.model import (
+    Appointment,
+    AppointmentStatus,
+    Client,
+    IdempotencyRecord,
+    Provider,
+    Weekday,
+    WeeklyWindow,
+    WeekTime,
+)
+
+Values = dict[str, Any]
+
+
+def provider(row: Row[Any]) -> Provider:
+    return Provider(
+        name=row.name,
+        email=row.email,
+        timezone=row.timezone,
+        accepts_new_clients=row.accepts_new_clients,
+        id=row.id,
+    )
+
+
+def provider_values(entity: Provider) -> Values:
+    return {
+        "name": entity.name,
+        "email": entity.email,
+        "timezone": entity.timezone,
+        "accepts_new_clients": entity.accepts_new_clients,
+    }
+
+
+def client(row: Row[Any]) -> Client:
+    return Client(name=row.name, email=row.email, id=row.id)
+
+
+def client_values(entity: Client) -> Values:
+    return {"name": entity.name, "email": entity.email}
+
+
+def window(row: Row[Any]) -> WeeklyWindow:
+    return WeeklyWindow(
+        provider_id=row.provider_id,
+        external_id=row.external_id,
+        start=WeekTime(Weekday(row.start_day), row.start_minute),
+        end=WeekTime(Weekday(row.end_day), row.end_minute),
+        source=row.source,
+        id=row.id,
+    )
+
+
+def window_values(entity: WeeklyWindow) -> Values:
+    return {
+        "provider_id": entity.provider_id,
+        "source": entity.source,
+        "external_id": entity.external_id,
+        "start_day": int(entity.start.day),
+        "start_minute": entity.start.minute,
+        "end_day": int(entity.end.day),
+        "end_minute": entity.end.minute,
+    }
+
+
+def appointment(row: Row[Any]) -> Appointment:
+    return Appointment(
+        client_id=row.client_id,
+        provider_id=row.provider_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        created_at=row.created_at,
+        status=AppointmentStatus(row.status),
+        canceled_at=row.canceled_at,
+        id=row.id,
+    )
+
+
+def appointment_values(entity: Appointment) -> Values:
+    return {
+        "client_id": entity.client_id,
+        "provider_id": entity.provider_id,
+        "starts_at": entity.starts_at,
+        "ends_at": entity.ends_at,
+        "created_at": entity.created_at,
+        "status": entity.status.value,
+        "canceled_at": entity.canceled_at,
+    }
+
+
+def idempotency_record(row: Row[Any]) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        key=row.key,
+        fingerprint=row.fingerprint,
+        appointment_id=row.appointment_id,
+        created_at=row.created_at,
+    )
+
+
+def idempotency_values(record: IdempotencyRecord) -> Values:
+    return {
+        "key": record.key,
+        "fingerprint": record.fingerprint,
+        "appointment_id": record.appointment_id,
+        "created_at": record.created_at,
+    }
+
+
+def in_utc(entity: Appointment) -> Appointment:
+    """``entity`` with its instants expressed in UTC, as they come back from the store."""
+
+    def utc(moment: datetime | None) -> datetime | None:
+        return None if moment is None else moment.astimezone(UTC)
+
+    return replace(
+        entity,
+        starts_at=entity.starts_at.astimezone(UTC),
+        ends_at=entity.ends_at.astimezone(UTC),
+        created_at=entity.created_at.astimezone(UTC),
+        canceled_at=utc(entity.canceled_at),
+    )

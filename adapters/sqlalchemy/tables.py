@@ -1,0 +1,108 @@
+"""The schema as SQLAlchemy Core tables; repositories translate rows explicitly.
+
+Alembic owns the schema (``migrations/``); these tables are what it is compared against.
+PostgreSQL-only objects (btree_gist and the two exclusion constraints) live in the
+migration alone; see ``POSTGRES_ONLY`` and docs/DECISIONS.md, "No double booking".
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+
+from adapters.sqlalchemy.types import UtcDateTime
+
+NAMING_CONVENTION = {
+    "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+#: Constraint names the adapter maps to domain errors (adapters/sqlalchemy/errors.py).
+CLIENT_EMAIL_INDEX = "uq_clients_lower_email"
+PROVIDER_OVERLAP = "ex_appointments_provider_overlap"
+CLIENT_OVERLAP = "ex_appointments_client_overlap"
+#: Created by the migration on PostgreSQL only; ignored when comparing with the models.
+POSTGRES_ONLY = frozenset({PROVIDER_OVERLAP, CLIENT_OVERLAP})
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+providers = Table(
+    "providers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=True),
+    Column("timezone", Text, nullable=False),
+    Column("accepts_new_clients", Boolean, nullable=False),
+)
+
+clients = Table(
+    "clients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+)
+Index(CLIENT_EMAIL_INDEX, func.lower(clients.c.email), unique=True)
+
+weekly_windows = Table(
+    "weekly_windows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_id", Integer, ForeignKey("providers.id"), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("external_id", Text, nullable=False),
+    Column("start_day", SmallInteger, nullable=False),
+    Column("start_minute", SmallInteger, nullable=False),
+    Column("end_day", SmallInteger, nullable=False),
+    Column("end_minute", SmallInteger, nullable=False),
+    # Leads with provider_id, so it is also the index for "a provider's windows".
+    UniqueConstraint("provider_id", "source", "external_id"),
+    CheckConstraint("start_day BETWEEN 0 AND 6", name="start_day_range"),
+    CheckConstraint("end_day BETWEEN 0 AND 6", name="end_day_range"),
+    CheckConstraint("start_minute BETWEEN 0 AND 1439", name="start_minute_range"),
+    CheckConstraint("end_minute BETWEEN 0 AND 1439", name="end_minute_range"),
+    CheckConstraint("start_day <> end_day OR start_minute <> end_minute", name="not_empty"),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", Integer, ForeignKey("clients.id"), nullable=False),
+    Column("provider_id", Integer, ForeignKey("providers.id"), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("canceled_at", UtcDateTime, nullable=True),
+    CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    CheckConstraint("status IN ('scheduled', 'canceled')", name="status"),
+    # Overlap queries are range scans on these (docs/DECISIONS.md, "Overlap query bound").
+    Index(None, "provider_id", "starts_at"),
+    Index(None, "client_id", "starts_at"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("appointment_id", Integer, ForeignKey("appointments.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

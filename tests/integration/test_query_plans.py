@@ -1,0 +1,129 @@
+"""The hot queries are index range scans bounded on both sides (docs/QUERY_PLANS.md).
+
+The statements explained are the repositories' own (adapters/sqlalchemy/queries.py), run
+with EXPLAIN in front, over a few thousand analyzed rows so the planner chooses freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Executable, event, insert, text
+
+from adapters.sqlalchemy import Database, queries
+from adapters.sqlalchemy.tables import appointments, clients, providers, weekly_windows
+from tests.integration.support import NOW, at
+
+PROVIDERS, WINDOWS, APPOINTMENTS = 1000, 10, 4000
+
+
+def _populate(connection: Connection) -> None:
+    """1,000 providers with 10 windows each, one client each, 4,000 appointments among 20."""
+    people = [{"id": n, "name": f"P{n}"} for n in range(1, PROVIDERS + 1)]
+    connection.execute(
+        insert(providers), [{**p, "timezone": "UTC", "accepts_new_clients": True} for p in people]
+    )
+    connection.execute(insert(clients), [{**p, "email": f"c{p['id']}@example.com"} for p in people])
+    connection.execute(
+        insert(weekly_windows), [_window(p, n) for p in people for n in range(WINDOWS)]
+    )
+    busy = people[:20]
+    connection.execute(
+        insert(appointments),
+        [_appointment(p, n) for p in busy for n in range(APPOINTMENTS // len(busy))],
+    )
+    connection.execute(text("ANALYZE"))
+
+
+def _window(person: dict[str, Any], n: int) -> dict[str, Any]:
+    return {
+        "provider_id": person["id"],
+        "source": "calendly",
+        "external_id": f"w{n}",
+        "start_day": n % 7,
+        "start_minute": 60 * n,
+        "end_day": n % 7,
+        "end_minute": 60 * n + 30,
+    }
+
+
+def _appointment(person: dict[str, Any], n: int) -> dict[str, Any]:
+    starts_at = at(1, 0) + timedelta(hours=3 * n)
+    return {
+        "client_id": person["id"],
+        "provider_id": person["id"],
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=1),
+        "status": "scheduled",
+        "created_at": NOW,
+    }
+
+
+@contextmanager
+def _explaining(connection: Connection, prefix: str) -> Iterator[None]:
+    """Run every statement on ``connection`` as ``prefix`` + the statement."""
+
+    def explain(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> Any:
+        return prefix + statement, parameters
+
+    event.listen(connection, "before_cursor_execute", explain, retval=True)
+    try:
+        yield
+    finally:
+        event.remove(connection, "before_cursor_execute", explain)
+
+
+def _plan(connection: Connection, statement: Executable) -> str:
+    sqlite = connection.dialect.name == "sqlite"
+    with _explaining(connection, "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "):
+        rows = connection.execute(statement).all()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+WINDOWS_INDEX = "uq_weekly_windows_provider_id_source_external_id"
+#: Query name -> (statement, index it must search, conditions that bound the search).
+HOT_QUERIES = {
+    "a provider's appointments overlapping a week": (
+        queries.provider_appointments(7, at(20, 0), at(27, 0)),
+        "ix_appointments_provider_id_starts_at",
+        ("provider_id", "starts_at >", "starts_at <"),
+    ),
+    "a client's appointments overlapping a week": (
+        queries.client_appointments(7, at(20, 0), at(27, 0)),
+        "ix_appointments_client_id_starts_at",
+        ("client_id", "starts_at >", "starts_at <"),
+    ),
+    "a provider's windows": (queries.provider_windows(7), WINDOWS_INDEX, ("provider_id",)),
+}
+#: SQLite names the index behind a UNIQUE constraint itself.
+SQLITE_INDEX_NAMES = {WINDOWS_INDEX: "sqlite_autoindex_weekly_windows_1"}
+
+
+def _uses_index(plan: str, dialect: str, index: str) -> bool:
+    if dialect == "sqlite":
+        return f"USING INDEX {SQLITE_INDEX_NAMES.get(index, index)} (" in plan
+    return f"Index Scan using {index} " in plan or f"Bitmap Index Scan on {index} " in plan
+
+
+def test_the_hot_queries_are_index_range_scans(database: Database) -> None:
+    dialect = database.engine.dialect.name
+    with database.engine.connect() as connection:
+        _populate(connection)
+        plans = {name: _plan(connection, query[0]) for name, query in HOT_QUERIES.items()}
+        connection.rollback()
+    for name, (_, index, bounds) in HOT_QUERIES.items():
+        plan = plans[name]
+        assert _uses_index(plan, dialect, index), f"{name}:\n{plan}"
+        assert "Seq Scan" not in plan and "SCAN " not in plan, f"{name}:\n{plan}"
+        index_condition = _index_condition(plan, dialect)
+        assert all(bound in index_condition for bound in bounds), f"{name}:\n{plan}"
+
+
+def _index_condition(plan: str, dialect: str) -> str:
+    """The conditions the index search itself applies, spaced like PostgreSQL's."""
+    if dialect == "sqlite":
+        return plan[plan.index(" (") :].replace(">", " >").replace("<", " <")
+    return next(line for line in plan.splitlines() if "Index Cond" in line)
