@@ -1,0 +1,41 @@
+"""The Flask application factory: the one place adapters are wired to the domain's ports."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+
+from adapters.calendly_fixture import CalendlyFixtureFeed
+from adapters.sqlalchemy import Database
+from app import api, cli, problems
+from app.config import Config
+from app.services import Services, install
+from domain.clock import SystemClock
+from domain.ports import Clock
+
+
+class OrderedJSONProvider(DefaultJSONProvider):
+    """JSON keys in the schemas' field order, as the OpenAPI document lists them."""
+
+    sort_keys = False
+
+
+def create_app(config: Config | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build the app from ``config`` (default: the environment); tests may pass a clock."""
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(config.flask_settings())
+    app.json = OrderedJSONProvider(app)
+    install(
+        app,
+        Services(
+            database=Database(config.database_url),
+            clock=clock or SystemClock(),
+            feed=CalendlyFixtureFeed(config.calendly_fixture_path),
+            feed_path=config.calendly_fixture_path,
+        ),
+    )
+    problems.register(app)
+    api.register(app)
+    cli.register(app)
+    return app

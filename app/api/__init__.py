@@ -1,0 +1,35 @@
+"""The HTTP API: one flask-smorest Blueprint per resource."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.api import (
+    appointments,
+    availabilities,
+    availability_sync,
+    clients,
+    health,
+    providers,
+)
+from app.api.base import Api
+from app.api.swagger import assets
+
+_RESOURCES = (availabilities, appointments, providers, clients, availability_sync, health)
+_DESCRIPTION = """\
+Providers publish weekly availability; clients book appointments against it.
+
+* Timestamps in requests must carry an offset (`Z` or `±hh:mm`); responses are in UTC with `Z`.
+* Every error is RFC 9457 problem details (`application/problem+json`).
+* Unknown body fields and unknown query parameters are refused with a 422.
+* Lists are paginated with `page` and `page_size`; see the `X-Pagination` header.
+"""
+
+
+def register(app: Flask) -> Api:
+    """Register every resource, the OpenAPI document and Swagger UI's local assets."""
+    api = Api(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
+    for resource in _RESOURCES:
+        api.register_blueprint(resource.blp)
+    app.register_blueprint(assets)
+    return api

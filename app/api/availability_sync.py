@@ -1,0 +1,44 @@
+"""POST /providers/{provider_id}/availability-sync: pull the provider's weekly windows."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from app.api.base import ID, Blueprint
+from app.api.docs import problems
+from app.api.schemas import SyncReportSchema
+from app.services import services
+from domain.model import SyncReport
+from domain.registry import get_provider
+from domain.services import sync_availability
+
+blp = Blueprint(
+    "availability-sync",
+    __name__,
+    description="Synchronise a provider's weekly availability from the configured feed.",
+)
+
+
+@blp.route(f"/providers/<{ID}:provider_id>/availability-sync")
+class AvailabilitySync(MethodView):
+    @blp.response(
+        200,
+        SyncReportSchema,
+        example={"provider_id": 1, "created": 2, "updated": 1, "deleted": 0, "unchanged": 5},
+    )
+    @blp.doc(
+        description="Windows are matched by (source, feed id): new ones are created, changed "
+        "ones updated, vanished ones deleted. All or nothing: an invalid feed changes nothing."
+    )
+    @problems(
+        blp,
+        {
+            404: "No provider has this id.",
+            502: "The feed is unreadable or invalid; `errors.feed` lists its problems.",
+        },
+    )
+    def post(self, provider_id: int) -> SyncReport:
+        """Sync a provider's availability from the feed."""
+        svc = services()
+        get_provider(svc.uow(), provider_id)  # an unknown provider is a 404 before any feed error
+        return sync_availability(svc.uow(writes=True), svc.feed, provider_id)

@@ -1,0 +1,112 @@
+"""flask-smorest plumbing: the Api, Blueprint and request parser every resource uses."""
+
+from __future__ import annotations
+
+import http
+import json
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar, cast
+
+import flask_smorest
+from flask import Request
+from flask_smorest.utils import prepare_response
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from app.api.examples import DEFAULTS
+from app.problems import (
+    MALFORMED_JSON,
+    PROBLEM_MIMETYPE,
+    UNSUPPORTED_MEDIA_TYPE,
+    Problem,
+    ProblemSchema,
+    http_problem,
+)
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Path ids: a non-integer or out-of-range id does not match the route, so it is a 404.
+ID = "int(min=1, max=9223372036854775807)"
+
+
+class Parser(FlaskParser):
+    """webargs' parser, stricter: unknown query parameters are refused (each schema's
+    ``unknown = RAISE``), and a body that is not JSON is a 400 or 415, never a 500."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": None,
+        "querystring": None,
+    }
+
+    def _raw_load_json(self, req: Request) -> Any:
+        body = req.get_data(cache=True)
+        if not is_json_request(req):
+            if body:
+                raise Problem(UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.")
+            return core.missing
+        try:
+            return core.parse_json(body)
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError) as exc:  # nesting too deep, or an absurd number
+            detail = "The JSON is nested too deeply or holds a number too long to read."
+            raise Problem(MALFORMED_JSON, detail) from exc
+
+    def _handle_invalid_json_error(
+        self, error: Any, req: Request, *args: Any, **kw: Any
+    ) -> NoReturn:
+        raise Problem(MALFORMED_JSON, "The request body is not valid JSON.")
+
+
+class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest is untyped
+    """flask-smorest's Blueprint with the stricter parser, and typed decorators."""
+
+    ARGUMENTS_PARSER = Parser()
+    PAGINATION_ARGUMENTS_PARSER = Parser()
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
+    def route(self, rule: str, **options: Any) -> Callable[[T], T]:
+        return cast(Callable[[T], T], super().route(rule, **options))
+
+    def arguments(self, schema: Any, **kwargs: Any) -> Callable[[F], F]:
+        return cast(Callable[[F], F], super().arguments(schema, **kwargs))
+
+    def response(self, status_code: int, schema: Any = None, **kwargs: Any) -> Callable[[F], F]:
+        return cast(Callable[[F], F], super().response(status_code, schema, **kwargs))
+
+    def alt_response(self, status_code: int, **kwargs: Any) -> Callable[[F], F]:
+        return cast(Callable[[F], F], super().alt_response(status_code, **kwargs))
+
+    def paginate(self, **kwargs: Any) -> Callable[[F], F]:
+        return cast(Callable[[F], F], super().paginate(**kwargs))
+
+    def doc(self, **kwargs: Any) -> Callable[[F], F]:
+        return cast(Callable[[F], F], super().doc(**kwargs))
+
+
+class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
+    """flask-smorest's Api answering and documenting errors as problem details."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return http_problem(error)
+
+    def _register_responses(self) -> None:
+        """The shared error responses (e.g. the 422 of every parsed request), as problems."""
+        for status in http.HTTPStatus:
+            if status < 400:
+                continue
+            description, example = DEFAULTS.get(status, (status.phrase, None))
+            response = {"description": description, "schema": self.ERROR_SCHEMA}
+            if example is not None:
+                response["example"] = example
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Any other error, as problem details.", "schema": ProblemSchema}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)

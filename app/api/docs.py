@@ -1,0 +1,55 @@
+"""OpenAPI documentation helpers: the problem responses each operation may answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from app.api.base import Blueprint
+from app.api.examples import DEFAULTS
+from app.problems import PROBLEM_MIMETYPE, RETRY_AFTER_SECONDS, ProblemSchema
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The problems of any operation that reads a JSON body.
+BODY_PROBLEMS: Mapping[int, str | None] = {400: None, 413: None, 415: None}
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer", "example": RETRY_AFTER_SECONDS},
+    }
+}
+
+
+def problems(
+    blp: Blueprint,
+    *groups: Mapping[int, str | None],
+    examples: Mapping[int, dict[str, Any]] | None = None,
+) -> Callable[[F], F]:
+    """Document problem responses: ``{status: description, or None for the default}``.
+
+    ``examples`` gives named examples for a status instead of its default one. Every
+    operation answers 503 when the database is down, so that is always added.
+    """
+    responses: dict[int, str | None] = {}
+    for group in groups:
+        responses.update(group)
+    responses.setdefault(503, None)
+
+    def decorate(func: F) -> F:
+        for status, description in sorted(responses.items(), reverse=True):
+            default, example = DEFAULTS[status]
+            named = (examples or {}).get(status)
+            func = blp.alt_response(
+                status,
+                schema=ProblemSchema,
+                content_type=PROBLEM_MIMETYPE,
+                description=description or default,
+                example=None if named else example,
+                examples=named,
+                headers=_RETRY_AFTER if status == 503 else None,
+            )(func)
+        return func
+
+    return decorate

@@ -1,0 +1,102 @@
+"""Example problem bodies for the OpenAPI document, one per status and per problem type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.problems import (
+    BOOKING_REFUSED,
+    CONFLICT,
+    FEED_ERROR,
+    IDEMPOTENCY_KEY_REUSED,
+    INVALID_REQUEST,
+    MALFORMED_JSON,
+    NOT_FOUND,
+    UNAVAILABLE,
+    UNKNOWN_REFERENCE,
+    UNSUPPORTED_MEDIA_TYPE,
+    VALIDATION,
+    ProblemType,
+)
+
+
+def example(kind: ProblemType, detail: str, **extra: Any) -> dict[str, Any]:
+    return {"type": kind.uri, "title": kind.title, "status": kind.status, "detail": detail, **extra}
+
+
+DEFAULTS: dict[int, tuple[str, dict[str, Any]]] = {
+    400: (
+        "The body is not valid JSON.",
+        example(MALFORMED_JSON, "The request body is not valid JSON."),
+    ),
+    404: (
+        "No such resource.",
+        example(NOT_FOUND, "provider 42 does not exist"),
+    ),
+    409: (
+        "The request collides with existing data.",
+        example(CONFLICT, "the provider has another appointment at that time"),
+    ),
+    413: (
+        "The body is larger than the limit (64 KiB by default).",
+        {
+            "type": "about:blank",
+            "title": "Request Entity Too Large",
+            "status": 413,
+            "detail": "The request body is larger than the limit of 65536 bytes.",
+        },
+    ),
+    415: (
+        "The body is not `application/json`.",
+        example(UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
+    ),
+    422: (
+        "Invalid parameters or body; `errors` lists the messages per field.",
+        example(
+            VALIDATION,
+            "Some fields are invalid; see errors.",
+            errors={
+                "starts_at": ["The timestamp has no UTC offset; add Z or an offset such as +01:00."]
+            },
+        ),
+    ),
+    502: (
+        "The availability feed is unreadable or invalid; nothing was changed.",
+        example(
+            FEED_ERROR,
+            "the feed for provider 1 is invalid",
+            errors={"feed": ["slot 'mon-am': unknown day_of_week 'funday'"]},
+        ),
+    ),
+    503: (
+        "The database is unavailable; retry after `Retry-After` seconds.",
+        example(UNAVAILABLE, "The database is unavailable; retry later."),
+    ),
+}
+
+
+def named(*examples: tuple[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """OpenAPI ``examples``: ``{name: {"summary", "value"}}``."""
+    return {name: {"summary": value["detail"], "value": value} for name, value in examples}
+
+
+VALIDATION_EXAMPLE = DEFAULTS[422][1]
+BOOKING_422 = named(
+    ("validation-error", VALIDATION_EXAMPLE),
+    ("unknown-reference", example(UNKNOWN_REFERENCE, "client 42 does not exist")),
+    (
+        "booking-refused",
+        example(BOOKING_REFUSED, "the requested time is not inside the provider's availability"),
+    ),
+    (
+        "idempotency-key-reused",
+        example(
+            IDEMPOTENCY_KEY_REUSED,
+            "this Idempotency-Key was already used with a different request",
+        ),
+    ),
+)
+RANGE_422 = named(
+    ("validation-error", VALIDATION_EXAMPLE),
+    ("invalid-request", example(INVALID_REQUEST, "the range may span at most 92 days")),
+)

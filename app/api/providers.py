@@ -1,0 +1,79 @@
+"""The providers directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from app.api.base import ID, Blueprint
+from app.api.docs import BODY_PROBLEMS, problems
+from app.api.pages import page_of
+from app.api.schemas import (
+    PageQuerySchema,
+    ProviderCreateSchema,
+    ProviderPatchSchema,
+    ProviderSchema,
+)
+from app.services import services
+from domain.model import Provider
+from domain.registry import create_provider, get_provider, list_providers, update_provider
+
+blp = Blueprint("providers", __name__, description="Providers whose time clients book.")
+
+_NEW = {
+    "name": "Dr. Maya Thompson",
+    "email": "maya.thompson@example.com",
+    "timezone": "America/New_York",
+    "accepts_new_clients": True,
+}
+_PROVIDER = {"id": 1, **_NEW}
+_LOCATION = {
+    "Location": {
+        "description": "The provider's URL.",
+        "schema": {"type": "string", "example": "/providers/1"},
+    }
+}
+_INVALID = "Invalid fields, such as an unknown IANA time zone."
+
+
+@blp.route("/providers")
+class Providers(MethodView):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, ProviderSchema(many=True), example=[_PROVIDER])
+    @blp.paginate()
+    @problems(blp, {422: "Invalid pagination parameters or an unknown query parameter."})
+    def get(self, _query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
+        """List providers by id."""
+        return page_of(
+            pagination_parameters,
+            lambda offset, limit: list_providers(services().uow(), offset, limit),
+        )
+
+    @blp.arguments(ProviderCreateSchema, example=_NEW)
+    @blp.response(201, ProviderSchema, example=_PROVIDER, headers=_LOCATION)
+    @blp.doc(description="`timezone` defaults to UTC and `accepts_new_clients` to true.")
+    @problems(blp, BODY_PROBLEMS, {422: _INVALID})
+    def post(self, data: dict[str, Any]) -> tuple[Provider, int, dict[str, str]]:
+        """Create a provider."""
+        provider = create_provider(services().uow(writes=True), Provider(**data))
+        return provider, 201, {"Location": url_for(".ProviderById", provider_id=provider.id)}
+
+
+@blp.route(f"/providers/<{ID}:provider_id>")
+class ProviderById(MethodView):
+    @blp.response(200, ProviderSchema, example=_PROVIDER)
+    @problems(blp, {404: "No provider has this id."})
+    def get(self, provider_id: int) -> Provider:
+        """Read a provider."""
+        return get_provider(services().uow(), provider_id)
+
+    @blp.arguments(ProviderPatchSchema, example={"accepts_new_clients": False})
+    @blp.response(200, ProviderSchema, example={**_PROVIDER, "accepts_new_clients": False})
+    @blp.doc(description="Send any of the fields; the others are kept. `email` may be null.")
+    @problems(blp, BODY_PROBLEMS, {404: "No provider has this id.", 422: _INVALID})
+    def patch(self, changes: dict[str, Any], provider_id: int) -> Provider:
+        """Change some of a provider's fields."""
+        return update_provider(services().uow(writes=True), provider_id, changes)

@@ -1,0 +1,139 @@
+"""Commands: ``flask --app wsgi seed [--if-empty]`` and ``flask --app wsgi sync-availability``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NoReturn
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from app.services import Services, services
+from domain import errors
+from domain.feed import parse_slots
+from domain.model import Client, Provider
+from domain.registry import create_client, create_provider, get_provider, list_providers
+from domain.services import sync_availability
+
+DEMO_PROVIDERS = (
+    Provider("Dr. Maya Thompson", "maya.thompson@example.com", "America/New_York"),
+    Provider("Dr. Jonas Becker", "jonas.becker@example.com", "Europe/Berlin"),
+    Provider("Dr. Olivia Nguyen", "olivia.nguyen@example.com", "Australia/Sydney"),
+)
+DEMO_CLIENTS = (
+    Client("Liam Carter", "liam.carter@example.com"),
+    Client("Sofia Rossi", "sofia.rossi@example.com"),
+    Client("Kenji Watanabe", "kenji.watanabe@example.com"),
+)
+_PAGE = 500
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(sync_availability_command)
+
+
+@click.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing if any provider exists.")
+@with_appcontext
+def seed(if_empty: bool) -> None:
+    """Insert the demo providers 1-3 and clients 1-3; running it again adds nothing."""
+    svc = services()
+    existing = list(_all_providers(svc))
+    if if_empty and existing:
+        click.echo("providers exist; nothing seeded")
+        return
+    _seed_providers(svc, {p.email.lower() for p in existing if p.email})
+    _seed_clients(svc)
+
+
+def _seed_providers(svc: Services, taken_emails: set[str]) -> None:
+    """Through the use case, so the rules (e.g. a known time zone) apply; skip known emails."""
+    for provider in DEMO_PROVIDERS:
+        if (provider.email or "").lower() in taken_emails:
+            click.echo(f"provider {provider.email} exists")
+            continue
+        created = create_provider(svc.uow(writes=True), provider)
+        click.echo(f"provider {created.id} created: {created.name} ({created.timezone})")
+
+
+def _seed_clients(svc: Services) -> None:
+    for client in DEMO_CLIENTS:
+        try:
+            created = create_client(svc.uow(writes=True), client)
+        except errors.DuplicateEmail:
+            click.echo(f"client {client.email} exists")
+            continue
+        click.echo(f"client {created.id} created: {created.name}")
+
+
+def _all_providers(svc: Services) -> Iterator[Provider]:
+    offset = 0
+    while True:
+        page, total = list_providers(svc.uow(), offset, _PAGE)
+        yield from page
+        offset += len(page)
+        if not page or offset >= total:
+            return
+
+
+@click.command("sync-availability")
+@click.option("--provider-id", type=click.IntRange(min=1), help="Sync only this provider.")
+@with_appcontext
+def sync_availability_command(provider_id: int | None) -> None:
+    """Sync weekly windows from the feed: one provider, or every feed provider in the database.
+
+    Every feed is validated first: on any problem nothing is changed and the exit code is 1.
+    """
+    svc = services()
+    try:
+        ids = [_existing(svc, provider_id)] if provider_id else _feed_providers(svc)
+        _validate(svc, ids)
+        for pid in ids:
+            report = sync_availability(svc.uow(writes=True), svc.feed, pid)
+            click.echo(
+                f"provider {pid}: created {report.created}, updated {report.updated}, "
+                f"deleted {report.deleted}, unchanged {report.unchanged}"
+            )
+    except errors.FeedError as error:
+        _fail([error.reason, *(p for p in error.problems if p != error.reason)])
+    except errors.NotFound as error:
+        _fail([error.reason])
+    except errors.StoreUnavailable:
+        _fail(["the database is unavailable"])
+
+
+def _existing(svc: Services, provider_id: int) -> int:
+    get_provider(svc.uow(), provider_id)
+    return provider_id
+
+
+def _feed_providers(svc: Services) -> list[int]:
+    """Providers the feed mentions that exist in the database; the others are reported."""
+    found = []
+    for pid in svc.feed.provider_ids():
+        try:
+            found.append(_existing(svc, pid))
+        except errors.ProviderNotFound:
+            click.echo(f"provider {pid}: in the feed but not in the database; skipped")
+    return found
+
+
+def _validate(svc: Services, provider_ids: list[int]) -> None:
+    """Raise one FeedError listing the problems of every provider's feed, if any."""
+    problems: list[str] = []
+    for pid in provider_ids:
+        slots = svc.feed.fetch(pid)  # an unreadable file fails here, once
+        try:
+            parse_slots(pid, slots, svc.feed.source)
+        except errors.FeedError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise errors.FeedError("the availability feed is invalid; nothing was changed", problems)
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        click.echo(f"error: {line}", err=True)
+    raise SystemExit(1)

@@ -1,0 +1,61 @@
+"""An app per test on a fresh database (SQLite, then PostgreSQL), with a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.config import Config
+from app.services import services
+from tests.e2e.support import FixedClock, new_client, new_provider, working_week, write_feed
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def feed_path(tmp_path: Path) -> Path:
+    path = tmp_path / "calendly_slots.json"
+    write_feed(path, {})
+    return path
+
+
+def build_app(database_url: str, feed_path: Path, clock: FixedClock) -> Flask:
+    config = Config(database_url=database_url, calendly_fixture_path=str(feed_path))
+    return create_app(config, clock=clock)
+
+
+@pytest.fixture
+def app(database_url: str, feed_path: Path, clock: FixedClock) -> Iterator[Flask]:
+    app = build_app(database_url, feed_path, clock)
+    yield app
+    with app.app_context():
+        services().database.dispose()
+
+
+@pytest.fixture
+def http(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def provider(http: FlaskClient, feed_path: Path) -> dict[str, Any]:
+    """A provider in UTC with the working week of tests/e2e/support.py, synced."""
+    created = new_provider(http)
+    write_feed(feed_path, {created["id"]: working_week(created["id"])})
+    response = http.post(f"/providers/{created['id']}/availability-sync")
+    assert response.status_code == 200
+    return created
+
+
+@pytest.fixture
+def customer(http: FlaskClient) -> dict[str, Any]:
+    return new_client(http)

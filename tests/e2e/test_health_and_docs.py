@@ -1,0 +1,105 @@
+"""GET /health, GET /openapi.json and the offline Swagger UI at /docs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import build_app
+from tests.e2e.support import FixedClock
+
+
+def test_health_is_ok_when_the_database_answers(http):
+    response = http.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+@pytest.fixture(scope="module")
+def docs_client(tmp_path_factory):
+    """An app whose database is never touched: the spec and the docs need none."""
+    path = tmp_path_factory.mktemp("spec") / "unused.sqlite3"
+    return build_app(f"sqlite:///{path}", path.with_suffix(".json"), FixedClock()).test_client()
+
+
+@pytest.fixture(scope="module")
+def spec(docs_client):
+    response = docs_client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+OPERATIONS = {
+    ("/providers/{provider_id}/availabilities", "get"): {"200", "404", "422", "503"},
+    ("/appointments", "post"): {"201", "400", "409", "413", "415", "422", "503"},
+    ("/appointments", "get"): {"200", "422", "503"},
+    ("/appointments/{appointment_id}", "get"): {"200", "404", "503"},
+    ("/appointments/{appointment_id}", "delete"): {"200", "404", "503"},
+    ("/providers", "post"): {"201", "400", "413", "415", "422", "503"},
+    ("/providers", "get"): {"200", "422", "503"},
+    ("/providers/{provider_id}", "get"): {"200", "404", "503"},
+    ("/providers/{provider_id}", "patch"): {"200", "400", "404", "413", "415", "422", "503"},
+    ("/clients", "post"): {"201", "400", "409", "413", "415", "422", "503"},
+    ("/clients", "get"): {"200", "422", "503"},
+    ("/clients/{client_id}", "get"): {"200", "404", "503"},
+    ("/providers/{provider_id}/availability-sync", "post"): {"200", "404", "502", "503"},
+    ("/health", "get"): {"200", "503"},
+}
+
+
+def test_the_spec_documents_every_operation_and_its_status_codes(spec):
+    assert spec["openapi"] == "3.0.3"
+    documented = {
+        (path, method): set(operation["responses"]) - {"default"}
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method != "parameters"
+    }
+    assert documented == OPERATIONS
+    for (path, method), _codes in OPERATIONS.items():
+        assert spec["paths"][path][method]["summary"]
+
+
+def resolve(spec, response):
+    if "$ref" in response:
+        return spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response
+
+
+def test_every_error_response_is_documented_as_problem_details(spec):
+    for item in spec["paths"].values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for code, response in operation["responses"].items():
+                content = resolve(spec, response)["content"]
+                if code.startswith(("4", "5")) or code == "default":
+                    assert list(content) == ["application/problem+json"], (method, code)
+                    schema = content["application/problem+json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Problem"}
+                else:
+                    assert list(content) == ["application/json"]
+                    assert "example" in content["application/json"]
+
+
+def test_the_spec_documents_the_idempotency_key_and_timestamps(spec):
+    parameters = spec["paths"]["/appointments"]["post"]["parameters"]
+    (key,) = [p for p in parameters if p["name"] == "Idempotency-Key"]
+    assert key["in"] == "header" and key["schema"]["maxLength"] == 255
+    booking = spec["components"]["schemas"]["Booking"]
+    assert booking["properties"]["starts_at"]["format"] == "date-time"
+    assert set(booking["required"]) == {"client_id", "provider_id", "starts_at", "ends_at"}
+    assert booking["additionalProperties"] is False
+
+
+def test_docs_load_swagger_ui_from_this_server_only(docs_client):
+    page = docs_client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets and all(a.startswith("/docs/assets/") for a in assets)
+    assert "https://" not in html and "http://" not in html
+    for asset in assets:
+        response = docs_client.get(asset)
+        assert response.status_code == 200 and len(response.data) > 1000
