@@ -39,6 +39,10 @@ class AppointmentNotFound(NotFound):
     entity = "appointment"
 
 
+class OverrideNotFound(NotFound):
+    entity = "time-off entry"
+
+
 class RuleViolation(DomainError):
     """A booking rule refuses the request; retrying the same request will not help."""
 
@@ -63,6 +67,18 @@ class TooLong(RuleViolation):
     pass
 
 
+class TooShortNotice(RuleViolation):
+    """The booking starts sooner than the provider's minimum notice allows."""
+
+
+class BeyondHorizon(RuleViolation):
+    """The booking ends later than the provider's booking horizon allows."""
+
+
+class CancellationTooLate(RuleViolation):
+    """The cancellation comes later than the provider's minimum cancellation notice."""
+
+
 class IdempotencyKeyReused(RuleViolation):
     """An Idempotency-Key already used with a different request."""
 
@@ -81,6 +97,10 @@ class ClientConflict(Conflict):
 
 class DuplicateEmail(Conflict):
     pass
+
+
+class AppointmentCanceled(Conflict):
+    """The appointment is canceled, so it cannot be changed."""
 
 
 class FeedError(DomainError):

@@ -74,13 +74,20 @@ def subtract(base: list[Interval], holes: list[Interval]) -> list[Interval]:
     return result
 
 
-def split(intervals: Iterable[Interval], length: timedelta) -> Iterator[Interval]:
-    """Cut each interval into consecutive pieces of ``length`` from its start; drop remainders."""
+def split(
+    intervals: Iterable[Interval], length: timedelta, step: timedelta | None = None
+) -> Iterator[Interval]:
+    """Pieces of ``length`` starting every ``step`` (default: ``length``) from each start.
+
+    With the default step the pieces are consecutive; a remainder shorter than ``length``
+    is dropped.
+    """
+    step = step or length
     for start, end in intervals:
         cursor = start
         while cursor + length <= end:
             yield Interval(cursor, cursor + length)
-            cursor += length
+            cursor += step
 
 
 def find_containing(disjoint: list[Interval], target: Interval) -> Interval | None:

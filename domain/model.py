@@ -35,13 +35,49 @@ class AppointmentStatus(enum.StrEnum):
     CANCELED = "canceled"
 
 
+class CanceledBy(enum.StrEnum):
+    CLIENT = "client"
+    PROVIDER = "provider"
+
+
+class OverrideKind(enum.StrEnum):
+    UNAVAILABLE = "unavailable"
+    """Time off: subtracted from the weekly availability."""
+    AVAILABLE = "available"
+    """Extra availability: added to the weekly availability for that span."""
+
+
 @dataclass(frozen=True, slots=True)
 class Provider:
+    """A provider of care and their booking policy (docs/DECISIONS.md, "Scheduling policies")."""
+
     name: str
     email: str | None = None
     timezone: str = "UTC"
     accepts_new_clients: bool = True
     id: int | None = None
+    buffer_before: int = 0
+    """Minutes before each appointment that must be free of other appointments."""
+    buffer_after: int = 0
+    """Minutes after each appointment that must be free of other appointments."""
+    min_notice_minutes: int = 0
+    """Bookings must start at least this long after now."""
+    horizon_days: int | None = None
+    """Bookings must end within this many days of now; ``None`` means no limit."""
+    min_cancel_notice_minutes: int = 0
+    """Cancellations must come at least this long before the start."""
+
+    @property
+    def buffer(self) -> timedelta:
+        """How far another appointment must stay away, whichever side it is on."""
+        return timedelta(minutes=max(self.buffer_before, self.buffer_after))
+
+    def bookable_span(self, now: datetime) -> tuple[datetime, datetime | None]:
+        """The earliest start and latest end a booking made ``now`` may have."""
+        earliest = now + timedelta(minutes=self.min_notice_minutes)
+        if self.horizon_days is None:
+            return earliest, None
+        return earliest, now + timedelta(days=self.horizon_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +140,8 @@ class Appointment:
     status: AppointmentStatus = AppointmentStatus.SCHEDULED
     canceled_at: datetime | None = None
     id: int | None = None
+    cancel_reason: str | None = None
+    canceled_by: CanceledBy | None = None
 
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:
@@ -113,11 +151,35 @@ class Appointment:
     def is_scheduled(self) -> bool:
         return self.status is AppointmentStatus.SCHEDULED
 
-    def canceled(self, now: datetime) -> Appointment:
+    def canceled(
+        self, now: datetime, reason: str | None = None, by: CanceledBy | None = None
+    ) -> Appointment:
         """Return this appointment canceled at ``now``; canceling twice keeps the first time."""
         if not self.is_scheduled:
             return self
-        return replace(self, status=AppointmentStatus.CANCELED, canceled_at=now)
+        return replace(
+            self,
+            status=AppointmentStatus.CANCELED,
+            canceled_at=now,
+            cancel_reason=reason,
+            canceled_by=by,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DateOverride:
+    """A dated change to a provider's availability, in UTC: time off, or extra time."""
+
+    provider_id: int
+    starts_at: datetime
+    ends_at: datetime
+    kind: OverrideKind = OverrideKind.UNAVAILABLE
+    reason: str | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.ends_at <= self.starts_at:
+            raise InvalidRequest("ends_at must be after starts_at")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from domain.model import (
     Appointment,
     AppointmentStatus,
     Client,
+    DateOverride,
     IdempotencyRecord,
     Provider,
     WeeklyWindow,
@@ -125,6 +126,23 @@ class AppointmentRepository(abc.ABC):
         """A page of appointments matching ``criteria`` ordered by start, and the total count."""
 
 
+class DateOverrideRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, override_id: int) -> DateOverride | None: ...
+
+    @abc.abstractmethod
+    def add(self, override: DateOverride) -> DateOverride: ...
+
+    @abc.abstractmethod
+    def delete(self, override: DateOverride) -> None: ...
+
+    @abc.abstractmethod
+    def for_provider(
+        self, provider_id: int, lower: datetime | None = None, upper: datetime | None = None
+    ) -> list[DateOverride]:
+        """The provider's overrides overlapping ``[lower, upper)`` (unbounded if None), by start."""
+
+
 class IdempotencyRepository(abc.ABC):
     @abc.abstractmethod
     def get(self, key: str) -> IdempotencyRecord | None: ...
@@ -153,6 +171,7 @@ class UnitOfWork(abc.ABC):
     windows: WeeklyWindowRepository
     appointments: AppointmentRepository
     idempotency: IdempotencyRepository
+    overrides: DateOverrideRepository
 
     def __enter__(self) -> Self:
         return self
@@ -173,9 +192,17 @@ class UnitOfWork(abc.ABC):
         """Discard uncommitted changes; harmless after a commit."""
 
     @abc.abstractmethod
-    def lock_schedules(self, provider_id: int, client_id: int) -> None:
-        """Serialize bookings touching these schedules until the unit ends.
+    def lock_for_writing(self) -> None:
+        """Take the store's write lock, if it has one, before the unit's first read.
 
-        Called first in a unit that checks and then writes appointments, so that the
-        check-then-insert is atomic across processes.
+        Called first in a unit that reads and then writes, so that a concurrent writer makes
+        it wait instead of fail.
+        """
+
+    @abc.abstractmethod
+    def lock_schedules(self, provider_id: int, client_id: int) -> None:
+        """Serialize changes to these schedules until the unit ends; implies lock_for_writing.
+
+        Called before a unit checks and then writes appointments, so that check-then-write
+        is atomic across processes. Reads made before it may be stale: read again after it.
         """

@@ -10,34 +10,48 @@ from domain.model import Client, Provider
 from domain.ports import UnitOfWork
 from domain.weekly import is_known_zone
 
-_PROVIDER_FIELDS = frozenset({"name", "email", "timezone", "accepts_new_clients"})
+#: Inclusive bounds of each policy, in its own unit (docs/DECISIONS.md, "Scheduling policies").
+POLICY_BOUNDS = {
+    "buffer_before": (0, 24 * 60),
+    "buffer_after": (0, 24 * 60),
+    "min_notice_minutes": (0, 365 * 24 * 60),
+    "horizon_days": (1, 3650),
+    "min_cancel_notice_minutes": (0, 365 * 24 * 60),
+}
+_PROVIDER_FIELDS = frozenset({"name", "email", "timezone", "accepts_new_clients", *POLICY_BOUNDS})
 
 
-def _check_zone(name: str) -> None:
-    if not is_known_zone(name):
-        raise errors.InvalidRequest(f"unknown time zone: {name!r}")
+def _check(provider: Provider) -> None:
+    if not is_known_zone(provider.timezone):
+        raise errors.InvalidRequest(f"unknown time zone: {provider.timezone!r}")
+    for name, (low, high) in POLICY_BOUNDS.items():
+        value = getattr(provider, name)
+        if value is not None and not low <= value <= high:
+            raise errors.InvalidRequest(f"{name} must be between {low} and {high}")
 
 
 def create_provider(uow: UnitOfWork, provider: Provider) -> Provider:
-    _check_zone(provider.timezone)
+    _check(provider)
     with uow:
+        uow.lock_for_writing()
         provider = uow.providers.add(provider)
         uow.commit()
     return provider
 
 
 def update_provider(uow: UnitOfWork, provider_id: int, changes: dict[str, Any]) -> Provider:
-    """Change any of name, email, timezone and accepts_new_clients."""
+    """Change any of the provider's descriptive fields and policies."""
     unknown = set(changes) - _PROVIDER_FIELDS
     if unknown:
         raise errors.InvalidRequest(f"unknown provider fields: {sorted(unknown)}")
-    if "timezone" in changes:
-        _check_zone(changes["timezone"])
     with uow:
+        uow.lock_for_writing()
         current = uow.providers.get(provider_id)
         if current is None:
             raise errors.ProviderNotFound(provider_id)
-        provider = uow.providers.update(replace(current, **changes))
+        changed = replace(current, **changes)
+        _check(changed)
+        provider = uow.providers.update(changed)
         uow.commit()
     return provider
 
@@ -58,6 +72,7 @@ def list_providers(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[Provi
 def create_client(uow: UnitOfWork, client: Client) -> Client:
     """Register a client; an email already taken (ignoring case) is a DuplicateEmail."""
     with uow:
+        uow.lock_for_writing()
         if uow.clients.get_by_email(client.email) is not None:
             raise errors.DuplicateEmail(f"a client with email {client.email!r} already exists")
         client = uow.clients.add(client)

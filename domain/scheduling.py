@@ -2,13 +2,14 @@
 
 ``free_time`` is the one function that decides what is free: listing availability calls it
 over the requested range, and a booking is accepted only if it calls it over the booking's
-own span and gets that whole span back. Listing and booking cannot disagree.
+own span and gets that whole span back. Listing and booking cannot disagree. When a booking
+is refused, ``_why_not_free`` only chooses the words of the refusal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from domain import errors
@@ -17,6 +18,8 @@ from domain.model import (
     MAX_APPOINTMENT_LENGTH,
     Appointment,
     AppointmentStatus,
+    DateOverride,
+    OverrideKind,
     Provider,
     WeeklyWindow,
 )
@@ -25,47 +28,73 @@ from domain.weekly import expand
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """What is known of one provider's time: its weekly windows and its appointments.
+    """What is known of one provider's time: weekly windows, dated overrides, appointments.
 
-    ``appointments`` must include every appointment overlapping the range asked about;
-    canceled ones are ignored.
+    ``overrides`` and ``appointments`` must include every one overlapping the range asked
+    about, widened by the provider's buffer; canceled appointments are ignored.
     """
 
     provider: Provider
     windows: Sequence[WeeklyWindow]
     appointments: Sequence[Appointment]
+    overrides: Sequence[DateOverride] = field(default=())
 
     def availability(self, lower: datetime, upper: datetime) -> list[Interval]:
-        """The provider's merged weekly availability, clipped to ``[lower, upper)``."""
-        expanded = expand(self.windows, self.provider.timezone, lower, upper)
-        return clip(merge(expanded), lower, upper)
+        """Weekly availability plus extra time minus time off, merged, clipped to the range.
 
-    def booked(self) -> list[Interval]:
+        See docs/DECISIONS.md, "How windows merge" and "Time off and extra availability".
+        """
+        weekly = expand(self.windows, self.provider.timezone, lower, upper)
+        extra = self._overrides(OverrideKind.AVAILABLE)
+        available = merge(weekly + extra)
+        return clip(subtract(available, self._overrides(OverrideKind.UNAVAILABLE)), lower, upper)
+
+    def busy(self) -> list[Interval]:
+        """Scheduled appointments widened by the provider's buffer, sorted by start.
+
+        A new booking must not overlap any of these (docs/DECISIONS.md, "Buffers").
+        """
+        pad = self.provider.buffer
         scheduled = AppointmentStatus.SCHEDULED
-        booked = [
-            Interval(a.starts_at, a.ends_at) for a in self.appointments if a.status is scheduled
+        busy = [
+            Interval(a.starts_at - pad, a.ends_at + pad)
+            for a in self.appointments
+            if a.status is scheduled
         ]
-        booked.sort()
-        return booked
+        busy.sort()
+        return busy
+
+    def _overrides(self, kind: OverrideKind) -> list[Interval]:
+        return sorted(Interval(o.starts_at, o.ends_at) for o in self.overrides if o.kind is kind)
 
 
 def free_time(
     schedule: Schedule, lower: datetime, upper: datetime, now: datetime
 ) -> list[Interval]:
-    """Free windows in ``[lower, upper)``: merged availability minus booked time, never before now.
+    """Free windows in ``[lower, upper)``: availability minus busy time, within the bookable span.
 
-    Sorted, disjoint, and gap-preserving; see docs/DECISIONS.md ("How windows merge",
-    "What is clipped").
+    The bookable span starts at now plus the provider's minimum notice (time in the past is
+    never free) and ends at now plus the booking horizon. Sorted, disjoint, gap-preserving;
+    see docs/DECISIONS.md, "What is clipped".
     """
-    lower = max(lower, now)
+    earliest, latest = schedule.provider.bookable_span(now)
+    lower = max(lower, earliest)
+    upper = upper if latest is None else min(upper, latest)
     if lower >= upper:
         return []
-    return subtract(schedule.availability(lower, upper), schedule.booked())
+    return subtract(schedule.availability(lower, upper), schedule.busy())
 
 
-def slots(free: Iterable[Interval], duration: timedelta | None) -> list[Interval]:
-    """Free windows as they are, or cut into consecutive slots of ``duration``."""
-    return list(free) if duration is None else list(split(free, duration))
+def slots(
+    free: Iterable[Interval], duration: timedelta | None, step: timedelta | None = None
+) -> list[Interval]:
+    """Free windows as they are, or candidate slots of ``duration`` every ``step``.
+
+    Slot starts align to each free window's start (docs/DECISIONS.md, "Slots and steps").
+    """
+    if duration is None:
+        return list(free)
+    return list(split(free, duration, step or duration))
 
 
 def check_booking(
@@ -77,19 +106,17 @@ def check_booking(
 ) -> None:
     """Raise the domain error that refuses ``request``, or return if it may be booked.
 
-    ``client_appointments`` must include the client's appointments overlapping ``request``.
+    ``client_appointments`` must include the client's appointments overlapping ``request``;
+    the order of the checks is in docs/DECISIONS.md, "Booking rules and their order".
     """
     if request.end <= request.start:
         raise errors.InvalidRequest("ends_at must be after starts_at")
     if request.duration > MAX_APPOINTMENT_LENGTH:
         raise errors.TooLong(f"an appointment may last at most {MAX_APPOINTMENT_LENGTH}")
-    if request.start <= now:
-        raise errors.InThePast("the appointment must start in the future")
     if not (schedule.provider.accepts_new_clients or is_returning_client):
         raise errors.NotAcceptingNewClients("the provider is not accepting new clients")
-    free = free_time(schedule, request.start, request.end, now)
-    if find_containing(free, request) is None:
-        raise _why_not_free(schedule, request)
+    if find_containing(free_time(schedule, request.start, request.end, now), request) is None:
+        raise _why_not_free(schedule, request, now)
     for appointment in client_appointments:
         if appointment.is_scheduled and request.overlaps(
             Interval(appointment.starts_at, appointment.ends_at)
@@ -97,10 +124,33 @@ def check_booking(
             raise errors.ClientConflict("the client has another appointment at that time")
 
 
-def _why_not_free(schedule: Schedule, request: Interval) -> errors.DomainError:
-    available = schedule.availability(request.start, request.end)
-    if find_containing(available, request) is None:
+def _why_not_free(schedule: Schedule, request: Interval, now: datetime) -> errors.DomainError:
+    provider = schedule.provider
+    earliest, latest = provider.bookable_span(now)
+    if request.start <= now:
+        return errors.InThePast("the appointment must start in the future")
+    if request.start < earliest:
+        return errors.TooShortNotice(
+            f"the provider needs at least {provider.min_notice_minutes} minutes' notice"
+        )
+    if latest is not None and request.end > latest:
+        return errors.BeyondHorizon(
+            f"the provider takes bookings at most {provider.horizon_days} days ahead"
+        )
+    if find_containing(schedule.availability(request.start, request.end), request) is None:
         return errors.OutsideAvailability(
             "the requested time is not inside the provider's availability"
         )
+    if provider.buffer and not _overlaps_any(request, _cores(schedule)):
+        return errors.ProviderConflict(
+            "the provider needs a buffer between appointments: another appointment is too close"
+        )
     return errors.ProviderConflict("the provider has another appointment at that time")
+
+
+def _cores(schedule: Schedule) -> list[Interval]:
+    return [Interval(a.starts_at, a.ends_at) for a in schedule.appointments if a.is_scheduled]
+
+
+def _overlaps_any(request: Interval, intervals: Iterable[Interval]) -> bool:
+    return any(request.overlaps(other) for other in intervals)

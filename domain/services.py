@@ -1,4 +1,4 @@
-"""Use cases, written against the ports. Each runs in one unit of work."""
+"""Use cases of scheduling, written against the ports. Each runs in one unit of work."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from domain.intervals import Interval
 from domain.model import (
     IDEMPOTENCY_KEY_RETENTION,
     Appointment,
+    CanceledBy,
     IdempotencyRecord,
     Provider,
     SyncReport,
@@ -24,18 +25,24 @@ MIN_SLOT = timedelta(minutes=5)
 MAX_SLOT = timedelta(minutes=1440)
 
 
-def _require_aware(*moments: datetime) -> None:
+def require_aware(*moments: datetime) -> None:
     for moment in moments:
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise errors.InvalidRequest("timestamps must carry a UTC offset")
 
 
-def _schedule(uow: UnitOfWork, provider: Provider, lower: datetime, upper: datetime) -> Schedule:
+def _schedule(
+    uow: UnitOfWork, provider: Provider, lower: datetime, upper: datetime, ignore: int | None = None
+) -> Schedule:
+    """What decides the provider's free time in ``[lower, upper)``, less appointment ``ignore``."""
     assert provider.id is not None
+    pad = provider.buffer
+    booked = uow.appointments.scheduled_for_provider(provider.id, lower - pad, upper + pad)
     return Schedule(
         provider=provider,
         windows=uow.windows.for_provider(provider.id),
-        appointments=uow.appointments.scheduled_for_provider(provider.id, lower, upper),
+        appointments=[a for a in booked if a.id != ignore],
+        overrides=uow.overrides.for_provider(provider.id, lower, upper),
     )
 
 
@@ -46,6 +53,11 @@ def _provider(uow: UnitOfWork, provider_id: int) -> Provider:
     return provider
 
 
+def _check_slot_length(name: str, length: timedelta | None) -> None:
+    if length is not None and not MIN_SLOT <= length <= MAX_SLOT:
+        raise errors.InvalidRequest(f"{name} must be between 5 and 1440 minutes")
+
+
 def free_windows(
     uow: UnitOfWork,
     clock: Clock,
@@ -53,18 +65,21 @@ def free_windows(
     lower: datetime,
     upper: datetime,
     duration: timedelta | None = None,
+    step: timedelta | None = None,
 ) -> list[Interval]:
     """The provider's free windows in ``[lower, upper)``, optionally cut into slots."""
-    _require_aware(lower, upper)
+    require_aware(lower, upper)
     if upper <= lower:
         raise errors.InvalidRequest("'to' must be after 'from'")
     if upper - lower > MAX_QUERY_RANGE:
         raise errors.InvalidRequest(f"the range may span at most {MAX_QUERY_RANGE.days} days")
-    if duration is not None and not MIN_SLOT <= duration <= MAX_SLOT:
-        raise errors.InvalidRequest("duration must be between 5 and 1440 minutes")
+    _check_slot_length("duration", duration)
+    _check_slot_length("step", step)
+    if step is not None and duration is None:
+        raise errors.InvalidRequest("step needs a duration")
     with uow:
         schedule = _schedule(uow, _provider(uow, provider_id), lower, upper)
-    return slots(free_time(schedule, lower, upper, clock.now()), duration)
+    return slots(free_time(schedule, lower, upper, clock.now()), duration, step)
 
 
 def book(
@@ -81,7 +96,7 @@ def book(
     With ``idempotency_key``, repeating the same request returns the first appointment and
     books nothing; reusing the key for a different request is refused.
     """
-    _require_aware(starts_at, ends_at)
+    require_aware(starts_at, ends_at)
     request = Interval(starts_at, ends_at)
     fingerprint = _fingerprint(client_id, provider_id, request)
     with uow:
@@ -96,13 +111,7 @@ def book(
             raise errors.UnknownReference(f"provider {provider_id} does not exist")
         if uow.clients.get(client_id) is None:
             raise errors.UnknownReference(f"client {client_id} does not exist")
-        check_booking(
-            _schedule(uow, provider, starts_at, ends_at),
-            request,
-            now,
-            uow.appointments.scheduled_for_client(client_id, starts_at, ends_at),
-            is_returning_client=uow.appointments.has_active(client_id, provider_id),
-        )
+        _check(uow, provider, client_id, request, now)
         appointment = uow.appointments.add(
             Appointment(client_id, provider_id, starts_at, ends_at, created_at=now)
         )
@@ -113,6 +122,26 @@ def book(
             )
         uow.commit()
     return appointment
+
+
+def _check(
+    uow: UnitOfWork,
+    provider: Provider,
+    client_id: int,
+    request: Interval,
+    now: datetime,
+    moving: int | None = None,
+) -> None:
+    """Apply the booking rules to ``request``, ignoring the appointment being ``moving``."""
+    assert provider.id is not None
+    client_booked = uow.appointments.scheduled_for_client(client_id, *request)
+    check_booking(
+        _schedule(uow, provider, *request, ignore=moving),
+        request,
+        now,
+        [a for a in client_booked if a.id != moving],
+        is_returning_client=uow.appointments.has_active(client_id, provider.id),
+    )
 
 
 def _fingerprint(client_id: int, provider_id: int, request: Interval) -> str:
@@ -132,15 +161,61 @@ def _replay(uow: UnitOfWork, key: str, fingerprint: str, now: datetime) -> Appoi
     return uow.appointments.get(record.appointment_id)
 
 
-def cancel(uow: UnitOfWork, clock: Clock, appointment_id: int) -> Appointment:
-    """Soft-cancel; canceling twice keeps the first ``canceled_at``."""
+def _locked_appointment(uow: UnitOfWork, appointment_id: int) -> Appointment:
+    """The appointment, read again after locking its provider's and client's schedules."""
+    uow.lock_for_writing()
+    appointment = uow.appointments.get(appointment_id)
+    if appointment is None:
+        raise errors.AppointmentNotFound(appointment_id)
+    uow.lock_schedules(appointment.provider_id, appointment.client_id)
+    fresh = uow.appointments.get(appointment_id)
+    assert fresh is not None  # appointments are never deleted
+    return fresh
+
+
+def reschedule(
+    uow: UnitOfWork, clock: Clock, appointment_id: int, starts_at: datetime, ends_at: datetime
+) -> Appointment:
+    """Move a scheduled appointment, checked like a new booking but ignoring its own time."""
+    require_aware(starts_at, ends_at)
+    request = Interval(starts_at, ends_at)
     with uow:
-        appointment = uow.appointments.get(appointment_id)
-        if appointment is None:
-            raise errors.AppointmentNotFound(appointment_id)
+        current = _locked_appointment(uow, appointment_id)
+        if not current.is_scheduled:
+            raise errors.AppointmentCanceled("a canceled appointment cannot be moved")
+        provider = _provider(uow, current.provider_id)
+        _check(uow, provider, current.client_id, request, clock.now(), moving=appointment_id)
+        moved = uow.appointments.update(replace(current, starts_at=starts_at, ends_at=ends_at))
+        uow.commit()
+    return moved
+
+
+def cancel(
+    uow: UnitOfWork,
+    clock: Clock,
+    appointment_id: int,
+    reason: str | None = None,
+    canceled_by: CanceledBy | None = None,
+) -> Appointment:
+    """Soft-cancel; canceling twice keeps the first ``canceled_at``, reason and canceler.
+
+    A provider's minimum cancellation notice refuses later cancellations
+    (docs/DECISIONS.md, "Cancellation notice").
+    """
+    with uow:
+        appointment = _locked_appointment(uow, appointment_id)
         if not appointment.is_scheduled:
             return appointment
-        appointment = uow.appointments.update(appointment.canceled(clock.now()))
+        now = clock.now()
+        notice = timedelta(
+            minutes=_provider(uow, appointment.provider_id).min_cancel_notice_minutes
+        )
+        if notice and now > appointment.starts_at - notice:
+            raise errors.CancellationTooLate(
+                f"cancellations must come at least {notice.total_seconds() / 60:.0f} minutes "
+                "before the appointment starts"
+            )
+        appointment = uow.appointments.update(appointment.canceled(now, reason, canceled_by))
         uow.commit()
     return appointment
 
@@ -152,6 +227,7 @@ def sync_availability(uow: UnitOfWork, feed: AvailabilityFeed, provider_id: int)
     """
     created = updated = deleted = unchanged = 0
     with uow:
+        uow.lock_for_writing()
         _provider(uow, provider_id)
         raw = feed.fetch(provider_id)
         incoming = {w.external_id: w for w in parse_slots(provider_id, raw, feed.source)}

@@ -9,11 +9,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from domain import errors
-from domain.model import Appointment, Client, IdempotencyRecord, Provider, WeeklyWindow
+from domain.model import (
+    Appointment,
+    Client,
+    DateOverride,
+    IdempotencyRecord,
+    Provider,
+    WeeklyWindow,
+)
 from domain.ports import (
     AppointmentRepository,
     AppointmentSearch,
     ClientRepository,
+    DateOverrideRepository,
     IdempotencyRepository,
     ProviderRepository,
     RawSlot,
@@ -196,6 +204,33 @@ class FakeIdempotency(IdempotencyRepository):
         self.records[record.key] = record
 
 
+class FakeOverrides(DateOverrideRepository):
+    def __init__(self) -> None:
+        self.table: _Table[DateOverride] = _Table()
+
+    def get(self, override_id: int) -> DateOverride | None:
+        return self.table.rows.get(override_id)
+
+    def add(self, override: DateOverride) -> DateOverride:
+        return self.table.insert(override)
+
+    def delete(self, override: DateOverride) -> None:
+        assert override.id is not None
+        del self.table.rows[override.id]
+
+    def for_provider(
+        self, provider_id: int, lower: datetime | None = None, upper: datetime | None = None
+    ) -> list[DateOverride]:
+        lower = lower or datetime.min.replace(tzinfo=UTC)
+        upper = upper or datetime.max.replace(tzinfo=UTC)
+        found = (
+            o
+            for o in self.table.rows.values()
+            if o.provider_id == provider_id and o.starts_at < upper and o.ends_at > lower
+        )
+        return sorted(found, key=lambda o: (o.starts_at, o.id))
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Writes go straight to the fakes; ``committed`` and ``locks`` record what happened.
 
@@ -208,7 +243,9 @@ class FakeUnitOfWork(UnitOfWork):
         self.windows = FakeWindows()
         self.appointments = FakeAppointments()
         self.idempotency = FakeIdempotency()
+        self.overrides = FakeOverrides()
         self.committed = 0
+        self.write_locked = False
         self.locks: list[tuple[int, int]] = []
         self._snapshot: list[dict[Any, Any]] = []
 
@@ -219,9 +256,11 @@ class FakeUnitOfWork(UnitOfWork):
             self.windows.table.rows,
             self.appointments.table.rows,
             self.idempotency.records,
+            self.overrides.table.rows,
         ]
 
     def __enter__(self) -> FakeUnitOfWork:
+        self.write_locked = False
         self._snapshot = [dict(store) for store in self._stores()]
         return self
 
@@ -234,5 +273,9 @@ class FakeUnitOfWork(UnitOfWork):
             store.clear()
             store.update(saved)
 
+    def lock_for_writing(self) -> None:
+        self.write_locked = True
+
     def lock_schedules(self, provider_id: int, client_id: int) -> None:
+        self.write_locked = True
         self.locks.append((provider_id, client_id))

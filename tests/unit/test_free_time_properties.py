@@ -7,7 +7,16 @@ from hypothesis import strategies as st
 
 from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, subtract
-from domain.model import MINUTES_PER_WEEK, Appointment, Provider, Weekday, WeeklyWindow, WeekTime
+from domain.model import (
+    MINUTES_PER_WEEK,
+    Appointment,
+    DateOverride,
+    OverrideKind,
+    Provider,
+    Weekday,
+    WeeklyWindow,
+    WeekTime,
+)
 from domain.scheduling import Schedule, check_booking, free_time
 from domain.weekly import expand, wall_to_utc, zone
 from tests.unit.builders import utc
@@ -40,15 +49,37 @@ def spans(draw, max_minutes=24 * 60):
 
 
 @st.composite
+def providers(draw):
+    """Providers with random time zones and, half the time, random booking policies."""
+    policies = draw(st.booleans())
+    minutes = st.integers(0, 90) if policies else st.just(0)
+    return Provider(
+        "P",
+        timezone=draw(st.sampled_from(ZONES)),
+        id=1,
+        buffer_before=draw(minutes),
+        buffer_after=draw(minutes),
+        min_notice_minutes=draw(st.integers(0, 3000) if policies else st.just(0)),
+        horizon_days=draw(st.none() | st.integers(0, 15)) if policies else None,
+    )
+
+
+@st.composite
+def overrides(draw):
+    start, end = draw(spans(max_minutes=36 * 60))
+    return DateOverride(1, start, end, draw(st.sampled_from(OverrideKind)))
+
+
+@st.composite
 def scenarios(draw):
-    provider = Provider("P", timezone=draw(st.sampled_from(ZONES)), id=1)
     windows = draw(st.lists(weekly_windows(), max_size=8))
     booked = draw(st.lists(spans(max_minutes=180), max_size=10))
     appointments = [Appointment(2, 1, s, e, created_at=ORIGIN) for s, e in booked]
+    dated = draw(st.lists(overrides(), max_size=4))
     lower, upper = sorted([draw(moments()), draw(moments())])
     upper += timedelta(minutes=1)
     now = draw(moments())
-    return Schedule(provider, windows, appointments), lower, upper, now
+    return Schedule(draw(providers()), windows, appointments, dated), lower, upper, now
 
 
 def covered(intervals, lower, upper):
@@ -63,7 +94,9 @@ def test_free_windows_are_sorted_disjoint_and_inside_availability_and_the_range(
     availability = schedule.availability(lower, upper)
     for window in free:
         assert lower <= window.start < window.end <= upper
-        assert window.start >= now
+        assert window.start >= now + timedelta(minutes=schedule.provider.min_notice_minutes)
+        if schedule.provider.horizon_days is not None:
+            assert window.end <= now + timedelta(days=schedule.provider.horizon_days)
         assert find_containing(availability, window) is not None
     for earlier, later in zip(free, free[1:], strict=False):
         assert earlier.end < later.start  # disjoint, and never touching: touching would merge
@@ -71,22 +104,25 @@ def test_free_windows_are_sorted_disjoint_and_inside_availability_and_the_range(
 
 @settings(max_examples=300, deadline=None)
 @given(scenarios())
-def test_free_windows_never_overlap_a_scheduled_appointment(scenario):
+def test_free_windows_keep_the_buffer_away_from_every_scheduled_appointment(scenario):
     schedule, lower, upper, now = scenario
+    pad = schedule.provider.buffer
     for window in free_time(schedule, lower, upper, now):
-        assert not any(window.overlaps(booked) for booked in schedule.booked())
+        for booked in schedule.appointments:
+            assert not window.overlaps(Interval(booked.starts_at - pad, booked.ends_at + pad))
 
 
 @settings(max_examples=300, deadline=None)
 @given(scenarios())
 def test_free_time_and_booked_time_together_cover_exactly_the_availability(scenario):
     schedule, lower, upper, now = scenario
-    start = max(lower, now)
+    start, latest = schedule.provider.bookable_span(now)
+    start, upper = max(lower, start), upper if latest is None else min(upper, latest)
     if start >= upper:
         return
     availability = schedule.availability(start, upper)
     free = free_time(schedule, lower, upper, now)
-    booked_inside = subtract(availability, subtract(availability, schedule.booked()))
+    booked_inside = subtract(availability, subtract(availability, schedule.busy()))
     assert merge(free + booked_inside) == merge(availability)
 
 

@@ -1,0 +1,55 @@
+"""Use cases for dated overrides of a provider's availability: time off and extra time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain import errors
+from domain.model import Appointment, DateOverride, OverrideKind
+from domain.ports import UnitOfWork
+from domain.services import require_aware
+
+
+def add_override(uow: UnitOfWork, override: DateOverride) -> tuple[DateOverride, list[Appointment]]:
+    """Store ``override``; time off also returns the scheduled appointments it covers.
+
+    Those appointments are kept, never canceled (docs/DECISIONS.md, "Time off and extra
+    availability"); the caller decides what to tell whom.
+    """
+    require_aware(override.starts_at, override.ends_at)
+    with uow:
+        uow.lock_for_writing()
+        if uow.providers.get(override.provider_id) is None:
+            raise errors.ProviderNotFound(override.provider_id)
+        stored = uow.overrides.add(override)
+        covered = []
+        if override.kind is OverrideKind.UNAVAILABLE:
+            covered = uow.appointments.scheduled_for_provider(
+                override.provider_id, override.starts_at, override.ends_at
+            )
+        uow.commit()
+    return stored, covered
+
+
+def list_overrides(
+    uow: UnitOfWork,
+    provider_id: int,
+    lower: datetime | None = None,
+    upper: datetime | None = None,
+) -> list[DateOverride]:
+    """The provider's overrides overlapping ``[lower, upper)``, by start."""
+    with uow:
+        if uow.providers.get(provider_id) is None:
+            raise errors.ProviderNotFound(provider_id)
+        return uow.overrides.for_provider(provider_id, lower, upper)
+
+
+def delete_override(uow: UnitOfWork, provider_id: int, override_id: int) -> None:
+    """Remove one of the provider's overrides."""
+    with uow:
+        uow.lock_for_writing()
+        override = uow.overrides.get(override_id)
+        if override is None or override.provider_id != provider_id:
+            raise errors.OverrideNotFound(override_id)
+        uow.overrides.delete(override)
+        uow.commit()
