@@ -54,14 +54,14 @@ def _seed_providers(svc: Services, taken_emails: set[str]) -> None:
         if (provider.email or "").lower() in taken_emails:
             click.echo(f"provider {provider.email} exists")
             continue
-        created = create_provider(svc.uow(writes=True), provider)
+        created = create_provider(svc.uow(), provider)
         click.echo(f"provider {created.id} created: {created.name} ({created.timezone})")
 
 
 def _seed_clients(svc: Services) -> None:
     for client in DEMO_CLIENTS:
         try:
-            created = create_client(svc.uow(writes=True), client)
+            created = create_client(svc.uow(), client)
         except errors.DuplicateEmail:
             click.echo(f"client {client.email} exists")
             continue
@@ -91,7 +91,7 @@ def sync_availability_command(provider_id: int | None) -> None:
         ids = [_existing(svc, provider_id)] if provider_id else _feed_providers(svc)
         _validate(svc, ids)
         for pid in ids:
-            report = sync_availability(svc.uow(writes=True), svc.feed, pid)
+            report = sync_availability(svc.uow(), svc.feed, pid)
             click.echo(
                 f"provider {pid}: created {report.created}, updated {report.updated}, "
                 f"deleted {report.deleted}, unchanged {report.unchanged}"

@@ -49,6 +49,7 @@ NOT_FOUND = ProblemType("not-found", 404, "Resource not found")
 INVALID_REQUEST = ProblemType("invalid-request", 422, "Invalid request")
 UNKNOWN_REFERENCE = ProblemType("unknown-reference", 422, "Unknown client or provider")
 BOOKING_REFUSED = ProblemType("booking-refused", 422, "Booking refused")
+CANCELLATION_REFUSED = ProblemType("cancellation-refused", 422, "Cancellation refused")
 IDEMPOTENCY_KEY_REUSED = ProblemType("idempotency-key-reused", 422, "Idempotency-Key reused")
 CONFLICT = ProblemType("conflict", 409, "Conflict")
 FEED_ERROR = ProblemType("feed-error", 502, "Availability feed unusable")
@@ -62,6 +63,7 @@ ALL_TYPES = (
     INVALID_REQUEST,
     UNKNOWN_REFERENCE,
     BOOKING_REFUSED,
+    CANCELLATION_REFUSED,
     IDEMPOTENCY_KEY_REUSED,
     CONFLICT,
     FEED_ERROR,
@@ -74,13 +76,19 @@ _TYPE_DOC = (
     + "."
 )
 
-#: Most specific first; Flask picks the handler of the closest class anyway.
+#: Most specific first; Flask picks the handler of the closest class anyway. Booking rules
+#: (notice and horizon included) share ``booking-refused`` and name the rule in ``detail``.
 DOMAIN_PROBLEMS: tuple[tuple[type[errors.DomainError], ProblemType], ...] = (
+    (errors.OverrideNotFound, NOT_FOUND),
     (errors.NotFound, NOT_FOUND),
     (errors.IdempotencyKeyReused, IDEMPOTENCY_KEY_REUSED),
     (errors.UnknownReference, UNKNOWN_REFERENCE),
+    (errors.CancellationTooLate, CANCELLATION_REFUSED),
+    (errors.TooShortNotice, BOOKING_REFUSED),
+    (errors.BeyondHorizon, BOOKING_REFUSED),
     (errors.RuleViolation, BOOKING_REFUSED),
     (errors.InvalidRequest, INVALID_REQUEST),
+    (errors.AppointmentCanceled, CONFLICT),
     (errors.Conflict, CONFLICT),
 )
 

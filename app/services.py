@@ -15,7 +15,7 @@ EXTENSION = "scheduling"
 class Store(Protocol):
     """What the app needs from the database adapter."""
 
-    def unit_of_work(self, *, writes: bool = False) -> UnitOfWork: ...
+    def unit_of_work(self) -> UnitOfWork: ...
 
     def ping(self) -> bool: ...
 
@@ -31,9 +31,12 @@ class Services:
     feed: AvailabilityFeed
     feed_path: str
 
-    def uow(self, *, writes: bool = False) -> UnitOfWork:
-        """A fresh unit of work; ``writes`` for one that reads then writes (SQLite locks early)."""
-        return self.database.unit_of_work(writes=writes)
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work; the use case takes the write lock it needs itself.
+
+        See docs/DECISIONS.md, "Write locks in units that read then write".
+        """
+        return self.database.unit_of_work()
 
 
 def install(app: Flask, services: Services) -> None:

@@ -52,7 +52,8 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
 
     SQLAlchemy's documented recipe ("Enabling Non-Legacy SQLite Transactional Modes"): the
     driver stops emitting BEGIN itself, and we emit BEGIN, or BEGIN IMMEDIATE when a unit of
-    work asks for the write lock up front (docs/DECISIONS.md, "No double booking").
+    work asks for the write lock up front (docs/DECISIONS.md, "Write locks in units that
+    read then write").
     """
 
     @event.listens_for(engine, "connect")
@@ -78,15 +79,9 @@ class Database:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
 
-    def unit_of_work(self, *, writes: bool = False) -> SqlAlchemyUnitOfWork:
-        """A fresh unit of work.
-
-        ``writes=True`` suits a unit that reads and then writes (cancel, sync): on SQLite it
-        takes the write lock when the unit begins, so a concurrent writer makes it wait
-        rather than fail (docs/DECISIONS.md, "SQLite units that read then write"). Booking
-        gets the same through ``lock_schedules``.
-        """
-        return SqlAlchemyUnitOfWork(self.engine, immediate=writes)
+    def unit_of_work(self) -> SqlAlchemyUnitOfWork:
+        """A fresh unit of work; use cases that write call its ``lock_for_writing``."""
+        return SqlAlchemyUnitOfWork(self.engine)
 
     def ping(self) -> bool:
         """Whether the database answers ``SELECT 1`` right now."""

@@ -15,6 +15,7 @@ from adapters.sqlalchemy import tables
 from domain import errors
 
 _UNAVAILABLE = "the database is unavailable; try again shortly"
+REASON_TOO_LONG = f"a reason may be at most {tables.MAX_REASON_LENGTH} characters long"
 
 #: (text naming the violated constraint, error to raise). PostgreSQL reports constraint
 #: names; SQLite reports an index name or the table's columns in its message.
@@ -24,6 +25,8 @@ _INTEGRITY: tuple[tuple[str, type[errors.DomainError], str], ...] = (
     (tables.CLIENT_EMAIL_INDEX, errors.DuplicateEmail, "a client with this email exists"),
     ("uq_weekly_windows_", errors.Conflict, "a window with this source and id exists"),
     ("weekly_windows.external_id", errors.Conflict, "a window with this source and id exists"),
+    # ck_appointments_cancel_reason_length, ck_date_overrides_reason_length
+    ("reason_length", errors.InvalidRequest, REASON_TOO_LONG),
 )
 
 

@@ -3,7 +3,8 @@
 Overlap with ``[lower, upper)`` is ``starts_at < upper AND ends_at > lower``. Alone, the
 second condition cannot bound an index on ``(owner, starts_at)`` from below, so we add
 ``starts_at > lower - MAX_APPOINTMENT_LENGTH``, true of every overlapping appointment
-because none lasts longer (docs/DECISIONS.md, "Overlap query bound").
+because none lasts longer (docs/DECISIONS.md, "Overlap query bound"). Dated overrides have
+no maximum length, so their index search is bounded above only (``provider_overrides``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Select, func, select
 
-from adapters.sqlalchemy.tables import appointments, weekly_windows
+from adapters.sqlalchemy.tables import appointments, date_overrides, weekly_windows
 from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
 from domain.ports import AppointmentSearch
 
@@ -54,6 +55,27 @@ def provider_windows(provider_id: int) -> Select[Any]:
         select(weekly_windows)
         .where(weekly_windows.c.provider_id == provider_id)
         .order_by(weekly_windows.c.source, weekly_windows.c.external_id)
+    )
+
+
+def provider_overrides(
+    provider_id: int, lower: datetime | None, upper: datetime | None
+) -> Select[Any]:
+    """A provider's overrides overlapping ``[lower, upper)``; a missing bound is no bound.
+
+    The index on ``(provider_id, starts_at)`` bounds the search by the provider and
+    ``upper``; ``ends_at > lower`` then filters the provider's earlier overrides. Those are
+    entered by hand, a few a month, so the scan stays small without a length bound.
+    """
+    conditions: list[ColumnElement[bool]] = [date_overrides.c.provider_id == provider_id]
+    if upper is not None:
+        conditions.append(date_overrides.c.starts_at < upper)
+    if lower is not None:
+        conditions.append(date_overrides.c.ends_at > lower)
+    return (
+        select(date_overrides)
+        .where(*conditions)
+        .order_by(date_overrides.c.starts_at, date_overrides.c.id)
     )
 
 

@@ -15,6 +15,7 @@ from adapters.sqlalchemy.gateway import Gateway
 from adapters.sqlalchemy.tables import (
     appointments,
     clients,
+    date_overrides,
     idempotency_keys,
     providers,
     weekly_windows,
@@ -24,6 +25,7 @@ from domain.model import (
     MAX_APPOINTMENT_LENGTH,
     Appointment,
     Client,
+    DateOverride,
     IdempotencyRecord,
     Provider,
     WeeklyWindow,
@@ -209,6 +211,29 @@ def _require_bounded(appointment: Appointment) -> None:
     """Overlap queries rely on this bound (docs/DECISIONS.md, "Overlap query bound")."""
     if appointment.ends_at - appointment.starts_at > MAX_APPOINTMENT_LENGTH:
         raise errors.TooLong(f"an appointment may last at most {MAX_APPOINTMENT_LENGTH}")
+
+
+class DateOverrideRepository(_Repository, ports.DateOverrideRepository):
+    table = date_overrides
+
+    def get(self, override_id: int) -> DateOverride | None:
+        return self._get(override_id, rows.date_override)
+
+    def add(self, override: DateOverride) -> DateOverride:
+        new_id = self._insert(rows.date_override_values(override), override.id)
+        return rows.override_in_utc(replace(override, id=new_id))
+
+    def delete(self, override: DateOverride) -> None:
+        if override.id is not None and storable(override.id):
+            self._db.run(date_overrides.delete().where(date_overrides.c.id == override.id))
+
+    def for_provider(
+        self, provider_id: int, lower: datetime | None = None, upper: datetime | None = None
+    ) -> list[DateOverride]:
+        if not storable(provider_id):
+            return []
+        found = self._db.all(queries.provider_overrides(provider_id, lower, upper))
+        return [rows.date_override(row) for row in found]
 
 
 class IdempotencyRepository(_Repository, ports.IdempotencyRepository):

@@ -11,8 +11,11 @@ from sqlalchemy import Row
 from domain.model import (
     Appointment,
     AppointmentStatus,
+    CanceledBy,
     Client,
+    DateOverride,
     IdempotencyRecord,
+    OverrideKind,
     Provider,
     Weekday,
     WeeklyWindow,
@@ -29,6 +32,11 @@ def provider(row: Row[Any]) -> Provider:
         timezone=row.timezone,
         accepts_new_clients=row.accepts_new_clients,
         id=row.id,
+        buffer_before=row.buffer_before,
+        buffer_after=row.buffer_after,
+        min_notice_minutes=row.min_notice_minutes,
+        horizon_days=row.horizon_days,
+        min_cancel_notice_minutes=row.min_cancel_notice_minutes,
     )
 
 
@@ -38,6 +46,11 @@ def provider_values(entity: Provider) -> Values:
         "email": entity.email,
         "timezone": entity.timezone,
         "accepts_new_clients": entity.accepts_new_clients,
+        "buffer_before": entity.buffer_before,
+        "buffer_after": entity.buffer_after,
+        "min_notice_minutes": entity.min_notice_minutes,
+        "horizon_days": entity.horizon_days,
+        "min_cancel_notice_minutes": entity.min_cancel_notice_minutes,
     }
 
 
@@ -82,6 +95,8 @@ def appointment(row: Row[Any]) -> Appointment:
         status=AppointmentStatus(row.status),
         canceled_at=row.canceled_at,
         id=row.id,
+        cancel_reason=row.cancel_reason,
+        canceled_by=None if row.canceled_by is None else CanceledBy(row.canceled_by),
     )
 
 
@@ -94,6 +109,29 @@ def appointment_values(entity: Appointment) -> Values:
         "created_at": entity.created_at,
         "status": entity.status.value,
         "canceled_at": entity.canceled_at,
+        "cancel_reason": entity.cancel_reason,
+        "canceled_by": None if entity.canceled_by is None else entity.canceled_by.value,
+    }
+
+
+def date_override(row: Row[Any]) -> DateOverride:
+    return DateOverride(
+        provider_id=row.provider_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        kind=OverrideKind(row.kind),
+        reason=row.reason,
+        id=row.id,
+    )
+
+
+def date_override_values(entity: DateOverride) -> Values:
+    return {
+        "provider_id": entity.provider_id,
+        "starts_at": entity.starts_at,
+        "ends_at": entity.ends_at,
+        "kind": entity.kind.value,
+        "reason": entity.reason,
     }
 
 
@@ -115,16 +153,23 @@ def idempotency_values(record: IdempotencyRecord) -> Values:
     }
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
+
+
 def in_utc(entity: Appointment) -> Appointment:
     """``entity`` with its instants expressed in UTC, as they come back from the store."""
-
-    def utc(moment: datetime | None) -> datetime | None:
-        return None if moment is None else moment.astimezone(UTC)
-
     return replace(
         entity,
         starts_at=entity.starts_at.astimezone(UTC),
         ends_at=entity.ends_at.astimezone(UTC),
         created_at=entity.created_at.astimezone(UTC),
-        canceled_at=utc(entity.canceled_at),
+        canceled_at=_utc(entity.canceled_at),
+    )
+
+
+def override_in_utc(entity: DateOverride) -> DateOverride:
+    """``entity`` with its instants expressed in UTC, as they come back from the store."""
+    return replace(
+        entity, starts_at=entity.starts_at.astimezone(UTC), ends_at=entity.ends_at.astimezone(UTC)
     )

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 
 from adapters.sqlalchemy.types import UtcDateTime
@@ -38,6 +39,9 @@ PROVIDER_OVERLAP = "ex_appointments_provider_overlap"
 CLIENT_OVERLAP = "ex_appointments_client_overlap"
 #: Created by the migration on PostgreSQL only; ignored when comparing with the models.
 POSTGRES_ONLY = frozenset({PROVIDER_OVERLAP, CLIENT_OVERLAP})
+#: Longest cancellation or time-off reason stored, in characters; the CHECK constraints
+#: enforcing it end in "reason_length" (adapters/sqlalchemy/errors.py translates them).
+MAX_REASON_LENGTH = 500
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -49,6 +53,18 @@ providers = Table(
     Column("email", Text, nullable=True),
     Column("timezone", Text, nullable=False),
     Column("accepts_new_clients", Boolean, nullable=False),
+    # Policies (docs/DECISIONS.md, "Scheduling policies"); the domain enforces their upper
+    # bounds, the database only what no policy could ever mean.
+    Column("buffer_before", Integer, nullable=False, server_default=text("0")),
+    Column("buffer_after", Integer, nullable=False, server_default=text("0")),
+    Column("min_notice_minutes", Integer, nullable=False, server_default=text("0")),
+    Column("horizon_days", Integer, nullable=True),
+    Column("min_cancel_notice_minutes", Integer, nullable=False, server_default=text("0")),
+    CheckConstraint("buffer_before >= 0", name="buffer_before_not_negative"),
+    CheckConstraint("buffer_after >= 0", name="buffer_after_not_negative"),
+    CheckConstraint("min_notice_minutes >= 0", name="min_notice_not_negative"),
+    CheckConstraint("horizon_days >= 1", name="horizon_positive"),
+    CheckConstraint("min_cancel_notice_minutes >= 0", name="min_cancel_notice_not_negative"),
 )
 
 clients = Table(
@@ -91,11 +107,35 @@ appointments = Table(
     Column("status", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("canceled_at", UtcDateTime, nullable=True),
+    Column("cancel_reason", Text, nullable=True),
+    Column("canceled_by", Text, nullable=True),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     CheckConstraint("status IN ('scheduled', 'canceled')", name="status"),
+    CheckConstraint(f"length(cancel_reason) <= {MAX_REASON_LENGTH}", name="cancel_reason_length"),
+    CheckConstraint("canceled_by IN ('client', 'provider')", name="canceled_by"),
+    CheckConstraint(
+        "status = 'canceled' OR (cancel_reason IS NULL AND canceled_by IS NULL)",
+        name="cancel_details_only_when_canceled",
+    ),
     # Overlap queries are range scans on these (docs/DECISIONS.md, "Overlap query bound").
     Index(None, "provider_id", "starts_at"),
     Index(None, "client_id", "starts_at"),
+)
+
+date_overrides = Table(
+    "date_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_id", Integer, ForeignKey("providers.id"), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("reason", Text, nullable=True),
+    CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    CheckConstraint("kind IN ('unavailable', 'available')", name="kind"),
+    CheckConstraint(f"length(reason) <= {MAX_REASON_LENGTH}", name="reason_length"),
+    # A provider's overrides before a time are a range scan on this (queries.provider_overrides).
+    Index(None, "provider_id", "starts_at"),
 )
 
 idempotency_keys = Table(

@@ -20,28 +20,23 @@ PROVIDER_LOCK, CLIENT_LOCK = 1, 2
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
-    """A unit of work over ``engine``; each ``with`` block is one transaction.
+    """A unit of work over ``engine``; each ``with`` block is one transaction."""
 
-    ``immediate=True`` makes SQLite take the write lock when the transaction begins.
-    """
-
-    def __init__(self, engine: Engine, *, immediate: bool = False) -> None:
+    def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._immediate = immediate
         self._gateway = Gateway()
         self.providers = repositories.ProviderRepository(self._gateway)
         self.clients = repositories.ClientRepository(self._gateway)
         self.windows = repositories.WeeklyWindowRepository(self._gateway)
         self.appointments = repositories.AppointmentRepository(self._gateway)
         self.idempotency = repositories.IdempotencyRepository(self._gateway)
+        self.overrides = repositories.DateOverrideRepository(self._gateway)
 
     def __enter__(self) -> Self:
         if self._gateway.is_open:
             raise RuntimeError("this unit of work is already open")
         with translated():
             connection = self._engine.connect()
-        if self._immediate:
-            connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         self._gateway.attach(connection)
         return self
 
@@ -61,6 +56,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         with translated():
             self._gateway.connection.commit()
+        self._begin_next_deferred()
 
     def rollback(self) -> None:
         """Discard uncommitted changes; a connection that already died has none to discard."""
@@ -71,30 +67,51 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         except sa_exc.DBAPIError as exc:
             if not is_unavailable(exc):
                 raise
+        self._begin_next_deferred()
 
-    def lock_schedules(self, provider_id: int, client_id: int) -> None:
-        """Serialize bookings of this provider or client (docs/DECISIONS.md, "No double booking").
+    def lock_for_writing(self) -> None:
+        """Take SQLite's write lock now: the transaction begins with BEGIN IMMEDIATE.
 
-        SQLite: the transaction begins with BEGIN IMMEDIATE, taking the database's write lock
-        (waiting up to the busy timeout). PostgreSQL: transaction-scoped advisory locks on the
-        provider, then the client, always in that order so two bookings cannot deadlock.
+        A concurrent writer then makes this unit wait (up to the busy timeout) rather than
+        fail later (docs/DECISIONS.md, "Write locks in units that read then write").
+        PostgreSQL needs nothing: a writer there waits for row locks instead of failing. On
+        both databases it must come before the transaction's first query, except that after
+        BEGIN IMMEDIATE it is a no-op.
         """
-        dialect = self._gateway.dialect
-        if dialect == "sqlite":
-            self._begin_immediate()
-        elif dialect == "postgresql":
-            self._advisory_lock(PROVIDER_LOCK, provider_id)
-            self._advisory_lock(CLIENT_LOCK, client_id)
-
-    def _begin_immediate(self) -> None:
         connection = self._gateway.connection
         if connection.in_transaction():
-            if connection.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE":
-                raise RuntimeError("lock_schedules() must come before any query in the unit")
+            if not self._began_immediate():
+                raise RuntimeError("the write lock must be taken before any query in the unit")
+            return
+        if self._gateway.dialect != "sqlite":
             return
         connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         with translated():
             connection.begin()
+
+    def lock_schedules(self, provider_id: int, client_id: int) -> None:
+        """Serialize bookings of this provider or client (docs/DECISIONS.md, "No double booking").
+
+        SQLite: ``lock_for_writing``, taking the database's write lock (waiting up to the busy
+        timeout); so it too must come first, unless the unit already locked for writing.
+        PostgreSQL: transaction-scoped advisory locks on the provider, then the client, always
+        in that order so two bookings cannot deadlock; they may come after reads.
+        """
+        dialect = self._gateway.dialect
+        if dialect == "sqlite":
+            self.lock_for_writing()
+        elif dialect == "postgresql":
+            self._advisory_lock(PROVIDER_LOCK, provider_id)
+            self._advisory_lock(CLIENT_LOCK, client_id)
+
+    def _began_immediate(self) -> bool:
+        connection = self._gateway.connection
+        return connection.get_execution_options().get(BEGIN_OPTION) == "IMMEDIATE"
+
+    def _begin_next_deferred(self) -> None:
+        """The write lock was for the transaction that just ended, not the next one."""
+        if self._gateway.is_open:
+            self._gateway.connection.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
     def _advisory_lock(self, kind: int, entity_id: int) -> None:
         if repositories.storable(entity_id):  # no row has another id: nothing to serialize

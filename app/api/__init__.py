@@ -11,13 +11,24 @@ from app.api import (
     clients,
     health,
     providers,
+    time_off,
 )
 from app.api.base import Api
 from app.api.swagger import assets
 
-_RESOURCES = (availabilities, appointments, providers, clients, availability_sync, health)
+_RESOURCES = (
+    availabilities,
+    appointments,
+    providers,
+    time_off,
+    clients,
+    availability_sync,
+    health,
+)
 _DESCRIPTION = """\
-Providers publish weekly availability; clients book appointments against it.
+Providers publish weekly availability, adjusted by dated time off and extra availability;
+clients book appointments against it, within each provider's policies (buffers, minimum
+notice, booking horizon, minimum cancellation notice).
 
 * Timestamps in requests must carry an offset (`Z` or `±hh:mm`); responses are in UTC with `Z`.
 * Every error is RFC 9457 problem details (`application/problem+json`).

@@ -1,4 +1,4 @@
-"""Booking, reading, listing and cancelling appointments."""
+"""Booking, reading, listing, moving and cancelling appointments."""
 
 from __future__ import annotations
 
@@ -10,20 +10,26 @@ from flask_smorest.pagination import PaginationParameters
 
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, problems
-from app.api.examples import BOOKING_422
+from app.api.examples import BOOKING_409, BOOKING_422, CANCEL_422, MOVE_409, MOVE_422
 from app.api.pages import page_of
 from app.api.schemas import (
     AppointmentQuerySchema,
     AppointmentSchema,
     BookingSchema,
+    CancellationQuerySchema,
+    CancellationSchema,
     IdempotencyHeaderSchema,
+    RescheduleSchema,
 )
+from app.problems import VALIDATION, Problem
 from app.services import services
 from domain.model import Appointment
 from domain.ports import AppointmentSearch
-from domain.services import book, cancel, get_appointment, list_appointments
+from domain.services import book, cancel, get_appointment, list_appointments, reschedule
 
-blp = Blueprint("appointments", __name__, description="Book, read, list and cancel appointments.")
+blp = Blueprint(
+    "appointments", __name__, description="Book, read, list, move and cancel appointments."
+)
 
 _BOOKING = {
     "client_id": 1,
@@ -37,8 +43,19 @@ _APPOINTMENT = {
     "status": "scheduled",
     "created_at": "2026-11-24T10:00:00Z",
     "canceled_at": None,
+    "cancel_reason": None,
+    "canceled_by": None,
 }
-_CANCELED = {**_APPOINTMENT, "status": "canceled", "canceled_at": "2026-11-25T08:00:00Z"}
+_MOVE = {"starts_at": "2026-12-07T15:00:00Z", "ends_at": "2026-12-07T15:30:00Z"}
+_CANCELLATION = {"reason": "Feeling better, thanks", "canceled_by": "client"}
+_CANCELED = {
+    **_APPOINTMENT,
+    "status": "canceled",
+    "canceled_at": "2026-11-25T08:00:00Z",
+    "cancel_reason": _CANCELLATION["reason"],
+    "canceled_by": _CANCELLATION["canceled_by"],
+}
+_NOT_FOUND = {404: "No appointment has this id."}
 _LOCATION = {
     "Location": {
         "description": "The appointment's URL.",
@@ -71,19 +88,24 @@ class Appointments(MethodView):
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.response(201, AppointmentSchema, example=_APPOINTMENT, headers=_LOCATION)
     @blp.doc(
-        description="The time must lie inside the provider's free time, in the future. "
+        description="The time must lie inside the provider's free time (see the "
+        "availabilities): inside availability and not in time off, after now plus the "
+        "provider's minimum notice, within the booking horizon, and clear of other "
+        "appointments and their buffers. A refusal's `detail` names the rule it broke. "
         "With an `Idempotency-Key`, a retried request answers the first appointment again."
     )
     @problems(
         blp,
         BODY_PROBLEMS,
         {
-            409: "The provider or the client has another appointment at that time.",
+            409: "The provider or the client has another appointment at that time, or "
+            "another appointment is within the provider's buffer.",
             422: "Invalid fields, an unknown client or provider, a time outside the "
-            "provider's availability or in the past, a provider not accepting new clients, "
+            "provider's availability or in time off, in the past, sooner than the minimum "
+            "notice or beyond the booking horizon, a provider not accepting new clients, "
             "or an Idempotency-Key already used with a different body.",
         },
-        examples={422: BOOKING_422},
+        examples={409: BOOKING_409, 422: BOOKING_422},
     )
     def post(
         self, booking: dict[str, Any], headers: dict[str, Any]
@@ -99,21 +121,75 @@ class Appointments(MethodView):
 @blp.route(f"/appointments/<{ID}:appointment_id>")
 class AppointmentById(MethodView):
     @blp.response(200, AppointmentSchema, example=_APPOINTMENT)
-    @problems(blp, {404: "No appointment has this id."})
+    @problems(blp, _NOT_FOUND)
     def get(self, appointment_id: int) -> Appointment:
         """Read an appointment."""
         return get_appointment(services().uow(), appointment_id)
 
+    @blp.arguments(RescheduleSchema, example=_MOVE)
+    @blp.response(200, AppointmentSchema, example={**_APPOINTMENT, **_MOVE})
+    @blp.doc(
+        description="Moves a scheduled appointment in one transaction. The new time is "
+        "checked like a new booking, except that the appointment's own current time and "
+        "buffers are ignored, so it may move into part of its old span. On any refusal "
+        'nothing changes (docs/DECISIONS.md, "Rescheduling").'
+    )
+    @problems(
+        blp,
+        BODY_PROBLEMS,
+        _NOT_FOUND,
+        {
+            409: "The appointment is canceled, or the new time collides with another "
+            "appointment of the provider or the client, or with the provider's buffers.",
+            422: "Invalid fields, or a booking rule refuses the new time: outside "
+            "availability or in time off, in the past, sooner than the minimum notice or "
+            "beyond the booking horizon.",
+        },
+        examples={409: MOVE_409, 422: MOVE_422},
+    )
+    def patch(self, move: dict[str, Any], appointment_id: int) -> Appointment:
+        """Move an appointment to another time."""
+        svc = services()
+        return reschedule(svc.uow(), svc.clock, appointment_id, **move)
+
+    @blp.arguments(CancellationSchema, required=False, example=_CANCELLATION)
+    @blp.arguments(CancellationQuerySchema, location="query")
     @blp.response(200, AppointmentSchema, example=_CANCELED)
     @blp.doc(
-        description="The appointment is kept with `status: canceled`; canceling again "
-        "answers 200 with the first `canceled_at`."
+        description="The appointment is kept with `status: canceled`. `reason` and "
+        "`canceled_by` are optional, in a JSON body or in the query string (each in one "
+        "place only); they are answered as `cancel_reason` and `canceled_by`. Canceling "
+        "again answers 200 with the first cancellation unchanged. A provider's minimum "
+        "cancellation notice refuses later cancellations with a 422."
     )
-    @problems(blp, {404: "No appointment has this id."})
-    def delete(self, appointment_id: int) -> Appointment:
+    @problems(
+        blp,
+        BODY_PROBLEMS,
+        _NOT_FOUND,
+        {
+            422: "Invalid `reason` or `canceled_by`, one given both in the body and the "
+            "query, or too late for the provider's minimum cancellation notice."
+        },
+        examples={422: CANCEL_422},
+    )
+    def delete(
+        self, body: dict[str, Any], query: dict[str, Any], appointment_id: int
+    ) -> Appointment:
         """Cancel an appointment (soft: the record is kept)."""
         svc = services()
-        return cancel(svc.uow(writes=True), svc.clock, appointment_id)
+        details = _one_place(body, query)
+        return cancel(svc.uow(), svc.clock, appointment_id, **details)
+
+
+def _one_place(body: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
+    """The cancellation details from the body or the query; a field in both is refused."""
+    twice = sorted(set(body) & set(query))
+    if twice:
+        message = ["Given both in the body and in the query string; send it once."]
+        raise Problem(
+            VALIDATION, "Some fields are invalid; see errors.", {name: message for name in twice}
+        )
+    return body | query
 
 
 def _url(appointment: Appointment) -> str:

@@ -17,7 +17,8 @@ from domain.services import free_windows
 blp = Blueprint(
     "availabilities",
     __name__,
-    description="Free time of a provider: weekly availability minus booked appointments.",
+    description="Free time of a provider: weekly availability with its time off and extra "
+    "availability, minus booked appointments and their buffers, within the booking window.",
 )
 
 _EXAMPLE = {
@@ -36,30 +37,39 @@ class Availabilities(MethodView):
     @blp.arguments(AvailabilityQuerySchema, location="query")
     @blp.response(200, AvailabilitySchema, example=_EXAMPLE)
     @blp.doc(
-        description="Free windows are merged, clipped to [from, to) and to now, with "
-        "scheduled appointments subtracted, and sorted. With `duration` (minutes), each "
-        "window is cut into consecutive slots of that length from its start; a shorter "
-        "remainder is dropped."
+        description="Free windows are the provider's weekly windows plus extra availability "
+        "minus time off, merged, with scheduled appointments subtracted (each widened by the "
+        "provider's larger buffer), clipped to [from, to) and to the booking window (from now "
+        "plus the minimum notice to now plus the horizon), and sorted. Booking applies the "
+        "same rules, so a listed slot is bookable unless the client is busy then.\n\n"
+        "With `duration` (minutes), each window is cut into candidate slots of that length: "
+        "starts are `step` minutes apart (default: `duration`, giving consecutive slots), "
+        "counted from the window's own start, not aligned to the clock; a slot that would run "
+        'past the window is dropped (docs/DECISIONS.md, "Slots and steps").'
     )
     @problems(
         blp,
         {
             404: "No provider has this id.",
-            422: "Missing or invalid `from`/`to`/`duration`, `to` not after `from`, "
-            "or a range longer than 92 days.",
+            422: "Missing or invalid `from`/`to`/`duration`/`step`, `step` without "
+            "`duration`, `to` not after `from`, or a range longer than 92 days.",
         },
         examples={422: RANGE_422},
     )
     def get(self, query: dict[str, Any], provider_id: int) -> dict[str, Any]:
         """List a provider's free windows in a time range."""
         svc = services()
-        minutes = query.get("duration")
         windows = free_windows(
             svc.uow(),
             svc.clock,
             provider_id,
             query["lower"],
             query["upper"],
-            None if minutes is None else timedelta(minutes=minutes),
+            _minutes(query.get("duration")),
+            _minutes(query.get("step")),
         )
         return {"provider_id": provider_id, **query, "availabilities": windows}
+
+
+def _minutes(value: int | None) -> timedelta | None:
+    return None if value is None else timedelta(minutes=value)

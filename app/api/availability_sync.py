@@ -41,4 +41,4 @@ class AvailabilitySync(MethodView):
         """Sync a provider's availability from the feed."""
         svc = services()
         get_provider(svc.uow(), provider_id)  # an unknown provider is a 404 before any feed error
-        return sync_availability(svc.uow(writes=True), svc.feed, provider_id)
+        return sync_availability(svc.uow(), svc.feed, provider_id)

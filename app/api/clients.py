@@ -50,7 +50,7 @@ class Clients(MethodView):
     )
     def post(self, data: dict[str, Any]) -> tuple[Client, int, dict[str, str]]:
         """Register a client."""
-        client = create_client(services().uow(writes=True), Client(**data))
+        client = create_client(services().uow(), Client(**data))
         return client, 201, {"Location": url_for(".ClientById", client_id=client.id)}
 
 

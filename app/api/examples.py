@@ -6,6 +6,7 @@ from typing import Any
 
 from app.problems import (
     BOOKING_REFUSED,
+    CANCELLATION_REFUSED,
     CONFLICT,
     FEED_ERROR,
     IDEMPOTENCY_KEY_REUSED,
@@ -81,18 +82,59 @@ def named(*examples: tuple[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 VALIDATION_EXAMPLE = DEFAULTS[422][1]
+OUTSIDE_AVAILABILITY = example(
+    BOOKING_REFUSED, "the requested time is not inside the provider's availability"
+)
+SHORT_NOTICE = example(BOOKING_REFUSED, "the provider needs at least 240 minutes' notice")
+BEYOND_HORIZON = example(BOOKING_REFUSED, "the provider takes bookings at most 60 days ahead")
+PROVIDER_BUSY = DEFAULTS[409][1]
+BUFFER = example(
+    CONFLICT, "the provider needs a buffer between appointments: another appointment is too close"
+)
 BOOKING_422 = named(
     ("validation-error", VALIDATION_EXAMPLE),
     ("unknown-reference", example(UNKNOWN_REFERENCE, "client 42 does not exist")),
-    (
-        "booking-refused",
-        example(BOOKING_REFUSED, "the requested time is not inside the provider's availability"),
-    ),
+    ("outside-availability", OUTSIDE_AVAILABILITY),
+    ("short-notice", SHORT_NOTICE),
+    ("beyond-horizon", BEYOND_HORIZON),
     (
         "idempotency-key-reused",
         example(
             IDEMPOTENCY_KEY_REUSED,
             "this Idempotency-Key was already used with a different request",
+        ),
+    ),
+)
+BOOKING_409 = named(
+    ("provider-busy", PROVIDER_BUSY),
+    ("buffer", BUFFER),
+    ("client-busy", example(CONFLICT, "the client has another appointment at that time")),
+)
+MOVE_422 = named(
+    ("validation-error", VALIDATION_EXAMPLE),
+    ("outside-availability", OUTSIDE_AVAILABILITY),
+    ("short-notice", SHORT_NOTICE),
+    ("beyond-horizon", BEYOND_HORIZON),
+)
+MOVE_409 = named(
+    ("provider-busy", PROVIDER_BUSY),
+    ("buffer", BUFFER),
+    ("canceled", example(CONFLICT, "a canceled appointment cannot be moved")),
+)
+CANCEL_422 = named(
+    (
+        "validation-error",
+        example(
+            VALIDATION,
+            "Some fields are invalid; see errors.",
+            errors={"canceled_by": ["Must be one of: client, provider."]},
+        ),
+    ),
+    (
+        "cancellation-refused",
+        example(
+            CANCELLATION_REFUSED,
+            "cancellations must come at least 1440 minutes before the appointment starts",
         ),
     ),
 )

@@ -1,4 +1,4 @@
-"""Marshmallow fields for the API's conventions: ids, UTC timestamps, strict booleans, text."""
+"""Marshmallow fields for the API's conventions: ids, integers, UTC timestamps, booleans, text."""
 
 from __future__ import annotations
 
@@ -62,16 +62,24 @@ class UtcDateTime(fields.DateTime):
         return moment
 
 
-class Id(fields.Integer):
-    """A positive 64-bit id; in a JSON body only a genuine integer (no bool, float, string)."""
+class StrictInteger(fields.Integer):
+    """In a JSON body only a genuine integer (no bool, float, string); ``strict=False`` for
+    query strings, where every value is text."""
 
     def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
-        super().__init__(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
+        super().__init__(strict=strict, **kwargs)
 
     def _validated(self, value: Any) -> int:
         if isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+class Id(StrictInteger):
+    """A positive 64-bit id; in a JSON body only a genuine integer (no bool, float, string)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Range(1, MAX_ID), **kwargs)
 
 
 class StrictBoolean(fields.Boolean):

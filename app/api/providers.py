@@ -1,4 +1,4 @@
-"""The providers directory."""
+"""The providers directory, and each provider's booking policies."""
 
 from __future__ import annotations
 
@@ -29,14 +29,36 @@ _NEW = {
     "timezone": "America/New_York",
     "accepts_new_clients": True,
 }
-_PROVIDER = {"id": 1, **_NEW}
+_POLICIES = {
+    "buffer_before": 0,
+    "buffer_after": 10,
+    "min_notice_minutes": 240,
+    "horizon_days": 60,
+    "min_cancel_notice_minutes": 1440,
+}
+_DEFAULT_POLICIES = {
+    "buffer_before": 0,
+    "buffer_after": 0,
+    "min_notice_minutes": 0,
+    "horizon_days": None,
+    "min_cancel_notice_minutes": 0,
+}
+_PROVIDER = {"id": 1, **_NEW, **_DEFAULT_POLICIES}
 _LOCATION = {
     "Location": {
         "description": "The provider's URL.",
         "schema": {"type": "string", "example": "/providers/1"},
     }
 }
-_INVALID = "Invalid fields, such as an unknown IANA time zone."
+_INVALID = "Invalid fields, such as an unknown IANA time zone or a policy out of its range."
+_POLICY_DOC = (
+    "Policies (minutes, except `horizon_days`) shape the provider's free time and bookings: "
+    "`buffer_before`/`buffer_after` keep other appointments that far away (both sides of "
+    "every appointment, so the larger one counts), `min_notice_minutes` and `horizon_days` "
+    "bound how soon and how far ahead bookings may be, `min_cancel_notice_minutes` refuses "
+    'later cancellations (docs/DECISIONS.md, "Scheduling policies"). A policy change applies '
+    "to later requests; existing appointments are kept."
+)
 
 
 @blp.route("/providers")
@@ -54,11 +76,14 @@ class Providers(MethodView):
 
     @blp.arguments(ProviderCreateSchema, example=_NEW)
     @blp.response(201, ProviderSchema, example=_PROVIDER, headers=_LOCATION)
-    @blp.doc(description="`timezone` defaults to UTC and `accepts_new_clients` to true.")
+    @blp.doc(
+        description="`timezone` defaults to UTC, `accepts_new_clients` to true, and every "
+        "policy to no constraint (0, or null for `horizon_days`). " + _POLICY_DOC
+    )
     @problems(blp, BODY_PROBLEMS, {422: _INVALID})
     def post(self, data: dict[str, Any]) -> tuple[Provider, int, dict[str, str]]:
         """Create a provider."""
-        provider = create_provider(services().uow(writes=True), Provider(**data))
+        provider = create_provider(services().uow(), Provider(**data))
         return provider, 201, {"Location": url_for(".ProviderById", provider_id=provider.id)}
 
 
@@ -70,10 +95,13 @@ class ProviderById(MethodView):
         """Read a provider."""
         return get_provider(services().uow(), provider_id)
 
-    @blp.arguments(ProviderPatchSchema, example={"accepts_new_clients": False})
-    @blp.response(200, ProviderSchema, example={**_PROVIDER, "accepts_new_clients": False})
-    @blp.doc(description="Send any of the fields; the others are kept. `email` may be null.")
+    @blp.arguments(ProviderPatchSchema, example=_POLICIES)
+    @blp.response(200, ProviderSchema, example={**_PROVIDER, **_POLICIES})
+    @blp.doc(
+        description="Send any of the fields; the others are kept. `email` may be null, and "
+        "`horizon_days` null removes the horizon. " + _POLICY_DOC
+    )
     @problems(blp, BODY_PROBLEMS, {404: "No provider has this id.", 422: _INVALID})
     def patch(self, changes: dict[str, Any], provider_id: int) -> Provider:
         """Change some of a provider's fields."""
-        return update_provider(services().uow(writes=True), provider_id, changes)
+        return update_provider(services().uow(), provider_id, changes)

@@ -7,11 +7,19 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from app.api.fields import Id, StrictBoolean, UtcDateTime, email, text
-from domain.model import AppointmentStatus
+from app.api.fields import Id, StrictBoolean, StrictInteger, UtcDateTime, email, text
+from domain.model import AppointmentStatus, CanceledBy, OverrideKind
+from domain.registry import POLICY_BOUNDS
 from domain.weekly import is_known_zone
 
 _PAGINATION = frozenset({"page", "page_size"})
+#: Longest reason (a cancellation's or time off's), in characters; the database refuses longer
+#: ones too (adapters/sqlalchemy/tables.py), so the API must not accept more.
+MAX_REASON_LENGTH = 500
+_KIND_DOC = (
+    "`unavailable`: time off, subtracted from the weekly availability; `available`: extra "
+    "availability, added to it for that span. Where both overlap, time off wins."
+)
 
 
 def _known_zone(name: str) -> None:
@@ -63,10 +71,25 @@ class AvailabilityQuerySchema(QuerySchema):
         validate=validate.Range(5, 1440),
         metadata={"description": "Cut free windows into slots of this many minutes."},
     )
+    step = fields.Integer(
+        validate=validate.Range(5, 1440),
+        metadata={
+            "description": "Minutes between the starts of candidate slots; needs `duration` "
+            "and defaults to it. A step shorter than `duration` lists overlapping slots. "
+            "Starts align to each free window's start, not to the clock: a free window from "
+            "09:10 with `duration=30&step=15` yields 09:10, 09:25, 09:40, ...",
+            "example": 15,
+        },
+    )
 
     @validates_schema
     def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
         _require_order(data, "lower", "upper", "from to")
+
+    @validates_schema
+    def _step_needs_duration(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        if "step" in data and "duration" not in data:
+            raise ValidationError("Needs a duration.", "step")
 
 
 class WindowSchema(Schema):
@@ -93,6 +116,18 @@ class AppointmentSchema(Schema):
     status = fields.Enum(AppointmentStatus, by_value=True, required=True)
     created_at = UtcDateTime(required=True)
     canceled_at = UtcDateTime(required=True, allow_none=True)
+    cancel_reason = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why it was canceled, as given when canceling; else null."},
+    )
+    canceled_by = fields.Enum(
+        CanceledBy,
+        by_value=True,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Who canceled it, as given when canceling; else null."},
+    )
 
 
 class BookingSchema(Schema):
@@ -104,6 +139,49 @@ class BookingSchema(Schema):
     @validates_schema
     def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
         _require_order(data, "starts_at", "ends_at", "starts_at ends_at")
+
+
+class RescheduleSchema(Schema):
+    starts_at = UtcDateTime(required=True, metadata={"example": "2026-12-07T15:00:00Z"})
+    ends_at = UtcDateTime(required=True, metadata={"example": "2026-12-07T15:30:00Z"})
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        _require_order(data, "starts_at", "ends_at", "starts_at ends_at")
+
+
+def _cancel_reason(**kwargs: Any) -> fields.String:
+    return text(
+        MAX_REASON_LENGTH,
+        metadata={
+            "description": "Why it is canceled; stored and answered as `cancel_reason`.",
+            "example": "Feeling better, thanks",
+        },
+        **kwargs,
+    )
+
+
+def _canceled_by(**kwargs: Any) -> fields.Enum[CanceledBy]:
+    return fields.Enum(
+        CanceledBy,
+        by_value=True,
+        metadata={"description": "Who cancels it: the client or the provider."},
+        **kwargs,
+    )
+
+
+class CancellationSchema(Schema):
+    """Optional details of a cancellation, in the body."""
+
+    reason = _cancel_reason(allow_none=True)
+    canceled_by = _canceled_by(allow_none=True)
+
+
+class CancellationQuerySchema(QuerySchema):
+    """Optional details of a cancellation, in the query string."""
+
+    reason = _cancel_reason()
+    canceled_by = _canceled_by()
 
 
 class IdempotencyHeaderSchema(Schema):
@@ -144,12 +222,58 @@ class AppointmentQuerySchema(QuerySchema):
 # --- providers and clients --------------------------------------------------------------
 
 
+#: What each policy means (docs/DECISIONS.md, "Scheduling policies"); bounds are the domain's.
+_POLICIES = {
+    "buffer_before": "Minutes before each appointment that must stay free of other "
+    "appointments (they may lie outside availability). Default 0.",
+    "buffer_after": "Minutes after each appointment that must stay free of other "
+    "appointments (they may lie outside availability). Default 0.",
+    "min_notice_minutes": "Minimum notice: bookings must start at least this many minutes "
+    "after now. Default 0.",
+    "horizon_days": "Booking horizon: bookings must end within this many days of now; "
+    "null (the default) means no limit.",
+    "min_cancel_notice_minutes": "Minimum cancellation notice: cancellations must come at "
+    "least this many minutes before the start. Default 0 (any time, even after the start).",
+}
+_POLICY_EXAMPLES = {
+    "buffer_before": 0,
+    "buffer_after": 10,
+    "min_notice_minutes": 240,
+    "horizon_days": 60,
+    "min_cancel_notice_minutes": 1440,
+}
+
+
+def _policy(name: str, **kwargs: Any) -> StrictInteger:
+    """A policy in a request: an integer within the domain's bounds (POLICY_BOUNDS)."""
+    low, high = POLICY_BOUNDS[name]
+    return StrictInteger(
+        validate=validate.Range(low, high),
+        allow_none=name == "horizon_days",
+        metadata={"description": _POLICIES[name], "example": _POLICY_EXAMPLES[name]},
+        **kwargs,
+    )
+
+
+def _policy_out(name: str) -> fields.Integer:
+    return fields.Integer(
+        required=True,
+        allow_none=name == "horizon_days",
+        metadata={"description": _POLICIES[name], "example": _POLICY_EXAMPLES[name]},
+    )
+
+
 class ProviderSchema(Schema):
     id = Id(required=True)
     name = fields.String(required=True)
     email = fields.String(required=True, allow_none=True)
     timezone = fields.String(required=True)
     accepts_new_clients = fields.Boolean(required=True)
+    buffer_before = _policy_out("buffer_before")
+    buffer_after = _policy_out("buffer_after")
+    min_notice_minutes = _policy_out("min_notice_minutes")
+    horizon_days = _policy_out("horizon_days")
+    min_cancel_notice_minutes = _policy_out("min_cancel_notice_minutes")
 
 
 class ProviderCreateSchema(Schema):
@@ -157,6 +281,11 @@ class ProviderCreateSchema(Schema):
     email = email(allow_none=True, load_default=None)
     timezone = _timezone(load_default="UTC")
     accepts_new_clients = StrictBoolean(load_default=True)
+    buffer_before = _policy("buffer_before", load_default=0)
+    buffer_after = _policy("buffer_after", load_default=0)
+    min_notice_minutes = _policy("min_notice_minutes", load_default=0)
+    horizon_days = _policy("horizon_days", load_default=None)
+    min_cancel_notice_minutes = _policy("min_cancel_notice_minutes", load_default=0)
 
 
 class ProviderPatchSchema(Schema):
@@ -164,6 +293,11 @@ class ProviderPatchSchema(Schema):
     email = email(allow_none=True)
     timezone = _timezone()
     accepts_new_clients = StrictBoolean()
+    buffer_before = _policy("buffer_before")
+    buffer_after = _policy("buffer_after")
+    min_notice_minutes = _policy("min_notice_minutes")
+    horizon_days = _policy("horizon_days")
+    min_cancel_notice_minutes = _policy("min_cancel_notice_minutes")
 
 
 class ClientSchema(Schema):
@@ -175,6 +309,73 @@ class ClientSchema(Schema):
 class ClientCreateSchema(Schema):
     name = text(200, required=True, metadata={"example": "Ada Lovelace"})
     email = email(required=True, metadata={"example": "ada@example.com"})
+
+
+# --- time off and extra availability ---------------------------------------------------
+
+
+class TimeOffSchema(Schema):
+    id = Id(required=True)
+    provider_id = Id(required=True)
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
+    kind = fields.Enum(
+        OverrideKind,
+        by_value=True,
+        required=True,
+        metadata={"description": _KIND_DOC},
+    )
+    reason = fields.String(
+        required=True, allow_none=True, metadata={"description": "As given; null if none."}
+    )
+
+
+class TimeOffCreatedSchema(TimeOffSchema):
+    affected_appointments = fields.List(
+        fields.Nested(AppointmentSchema),
+        required=True,
+        metadata={
+            "description": "The provider's scheduled appointments this time off covers, by "
+            "start. They are kept, not canceled: moving or canceling them is up to you. "
+            "Always empty for extra availability."
+        },
+    )
+
+
+class TimeOffCreateSchema(Schema):
+    starts_at = UtcDateTime(required=True, metadata={"example": "2026-12-24T00:00:00Z"})
+    ends_at = UtcDateTime(required=True, metadata={"example": "2026-12-27T00:00:00Z"})
+    kind = fields.Enum(
+        OverrideKind,
+        by_value=True,
+        load_default=OverrideKind.UNAVAILABLE,
+        metadata={"description": _KIND_DOC + " Default `unavailable`."},
+    )
+    reason = text(
+        MAX_REASON_LENGTH,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Why, for the record (optional).", "example": "Holidays"},
+    )
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        _require_order(data, "starts_at", "ends_at", "starts_at ends_at")
+
+
+class TimeOffQuerySchema(QuerySchema):
+    lower = UtcDateTime(
+        data_key="from",
+        metadata={"description": "Only entries ending after this instant."},
+    )
+    upper = UtcDateTime(
+        data_key="to",
+        metadata={"description": "Only entries starting before this instant."},
+    )
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        _require_order(data, "lower", "upper", "from to")
 
 
 # --- sync and health --------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 #: The next Monday after NOW; the test provider (UTC) works 09:00-12:00 and 13:00-17:00.
 MONDAY = "2026-11-30"
+#: The day after MONDAY, when the test provider has no weekly window.
+TUESDAY = "2026-12-01"
 PROBLEM = "application/problem+json"
 
 
@@ -70,13 +72,42 @@ def new_client(http: FlaskClient, email: str = "ada@example.com", **fields: Any)
     return created(http.post("/clients", json=payload))
 
 
-def booking(client_id: int, provider_id: int, start: str, end: str) -> dict[str, Any]:
+def booking(
+    client_id: int, provider_id: int, start: str, end: str, day: str = MONDAY
+) -> dict[str, Any]:
     return {
         "client_id": client_id,
         "provider_id": provider_id,
-        "starts_at": at(MONDAY, start),
-        "ends_at": at(MONDAY, end),
+        "starts_at": at(day, start),
+        "ends_at": at(day, end),
     }
+
+
+def book(
+    http: FlaskClient, client_id: int, provider_id: int, start: str, end: str, day: str = MONDAY
+) -> dict[str, Any]:
+    """Book ``start``-``end`` (HH:MM) on ``day``, which must succeed."""
+    return created(
+        http.post("/appointments", json=booking(client_id, provider_id, start, end, day))
+    )
+
+
+def free_times(
+    http: FlaskClient, provider_id: int, day: str = MONDAY, **params: Any
+) -> list[tuple[str, str]]:
+    """The provider's free windows (or slots, with ``duration``) on ``day``, as HH:MM pairs."""
+    midnight = datetime.fromisoformat(at(day, "00:00"))
+    query = {"from": at(day, "00:00"), "to": (midnight + timedelta(days=1)).isoformat(), **params}
+    response = http.get(f"/providers/{provider_id}/availabilities", query_string=query)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [
+        (w["starts_at"][11:16], w["ends_at"][11:16]) for w in response.get_json()["availabilities"]
+    ]
+
+
+def moment(text: str) -> datetime:
+    """A clock reading, e.g. ``moment("2026-11-30T08:00:00Z")``."""
+    return datetime.fromisoformat(text)
 
 
 def assert_problem(response: Any, status: int, type_suffix: str | None = None) -> dict[str, Any]:

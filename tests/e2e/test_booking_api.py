@@ -31,6 +31,8 @@ def test_booking_answers_201_the_appointment_and_its_location(http, provider, cu
         "status": "scheduled",
         "created_at": "2026-11-24T12:00:00Z",
         "canceled_at": None,
+        "cancel_reason": None,
+        "canceled_by": None,
     }
     assert response.headers["Location"] == f"/appointments/{body['id']}"
     assert http.get(response.headers["Location"]).get_json() == body

@@ -8,6 +8,7 @@ from tests.e2e.conftest import build_app
 from tests.e2e.support import MONDAY, FixedClock, assert_problem, at, booking
 
 DEAD = "postgresql://postgres@127.0.0.1:1/nothing_listens_here"
+MOVE = {"starts_at": at(MONDAY, "10:00"), "ends_at": at(MONDAY, "10:30")}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,12 @@ def down(tmp_path_factory):
         ("post", "/appointments", booking(1, 1, "09:00", "09:30")),
         ("get", "/appointments", None),
         ("get", "/appointments/1", None),
+        ("patch", "/appointments/1", MOVE),
         ("delete", "/appointments/1", None),
+        ("delete", "/appointments/1?reason=ill", {"canceled_by": "client"}),
+        ("get", "/providers/1/time-off", None),
+        ("post", "/providers/1/time-off", MOVE),
+        ("delete", "/providers/1/time-off/1", None),
         ("post", "/providers/1/availability-sync", None),
     ],
 )

@@ -19,6 +19,11 @@ class TestProviders:
             "email": None,
             "timezone": "UTC",
             "accepts_new_clients": True,
+            "buffer_before": 0,
+            "buffer_after": 0,
+            "min_notice_minutes": 0,
+            "horizon_days": None,
+            "min_cancel_notice_minutes": 0,
         }
         assert response.headers["Location"] == f"/providers/{body['id']}"
         assert http.get(response.headers["Location"]).get_json() == body

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from domain.registry import POLICY_BOUNDS
 from tests.e2e.conftest import build_app
 from tests.e2e.support import FixedClock
 
@@ -35,11 +36,32 @@ OPERATIONS = {
     ("/appointments", "post"): {"201", "400", "409", "413", "415", "422", "503"},
     ("/appointments", "get"): {"200", "422", "503"},
     ("/appointments/{appointment_id}", "get"): {"200", "404", "503"},
-    ("/appointments/{appointment_id}", "delete"): {"200", "404", "503"},
+    ("/appointments/{appointment_id}", "patch"): {
+        "200",
+        "400",
+        "404",
+        "409",
+        "413",
+        "415",
+        "422",
+        "503",
+    },
+    ("/appointments/{appointment_id}", "delete"): {"200", "400", "404", "413", "415", "422", "503"},
     ("/providers", "post"): {"201", "400", "413", "415", "422", "503"},
     ("/providers", "get"): {"200", "422", "503"},
     ("/providers/{provider_id}", "get"): {"200", "404", "503"},
     ("/providers/{provider_id}", "patch"): {"200", "400", "404", "413", "415", "422", "503"},
+    ("/providers/{provider_id}/time-off", "post"): {
+        "201",
+        "400",
+        "404",
+        "413",
+        "415",
+        "422",
+        "503",
+    },
+    ("/providers/{provider_id}/time-off", "get"): {"200", "404", "422", "503"},
+    ("/providers/{provider_id}/time-off/{time_off_id}", "delete"): {"204", "404", "503"},
     ("/clients", "post"): {"201", "400", "409", "413", "415", "422", "503"},
     ("/clients", "get"): {"200", "422", "503"},
     ("/clients/{client_id}", "get"): {"200", "404", "503"},
@@ -73,6 +95,9 @@ def test_every_error_response_is_documented_as_problem_details(spec):
             if method == "parameters":
                 continue
             for code, response in operation["responses"].items():
+                if code == "204":
+                    assert "content" not in resolve(spec, response)
+                    continue
                 content = resolve(spec, response)["content"]
                 if code.startswith(("4", "5")) or code == "default":
                     assert list(content) == ["application/problem+json"], (method, code)
@@ -91,6 +116,43 @@ def test_the_spec_documents_the_idempotency_key_and_timestamps(spec):
     assert booking["properties"]["starts_at"]["format"] == "date-time"
     assert set(booking["required"]) == {"client_id", "provider_id", "starts_at", "ends_at"}
     assert booking["additionalProperties"] is False
+
+
+def test_the_spec_documents_the_policies_with_the_domains_bounds(spec):
+    schemas = spec["components"]["schemas"]
+    for name in ("Provider", "ProviderCreate", "ProviderPatch"):
+        properties = schemas[name]["properties"]
+        assert set(POLICY_BOUNDS) <= set(properties), name
+        for policy in POLICY_BOUNDS:
+            assert properties[policy]["description"], (name, policy)
+    for policy, (low, high) in POLICY_BOUNDS.items():
+        documented = schemas["ProviderPatch"]["properties"][policy]
+        assert (documented["minimum"], documented["maximum"]) == (low, high)
+    assert schemas["Provider"]["properties"]["horizon_days"]["nullable"] is True
+
+
+def test_the_spec_documents_steps_cancellation_details_and_time_off(spec):
+    listing = spec["paths"]["/providers/{provider_id}/availabilities"]["get"]
+    (step,) = [p for p in listing["parameters"] if p["name"] == "step"]
+    assert (step["schema"]["minimum"], step["schema"]["maximum"]) == (5, 1440)
+    assert "window's start" in step["description"]
+    cancel = spec["paths"]["/appointments/{appointment_id}"]["delete"]
+    assert {p["name"] for p in cancel["parameters"] if p["in"] == "query"} == {
+        "reason",
+        "canceled_by",
+    }
+    assert cancel["requestBody"]["required"] is False
+    assert {"cancel_reason", "canceled_by"} <= set(
+        spec["components"]["schemas"]["Appointment"]["properties"]
+    )
+    created = spec["components"]["schemas"]["TimeOffCreated"]
+    assert "affected_appointments" in created["required"]
+    assert spec["components"]["schemas"]["TimeOffCreate"]["properties"]["kind"]["enum"] == [
+        "unavailable",
+        "available",
+    ]
+    problem_types = spec["components"]["schemas"]["Problem"]["properties"]["type"]["description"]
+    assert "/problems/cancellation-refused" in problem_types
 
 
 def test_docs_load_swagger_ui_from_this_server_only(docs_client):

@@ -90,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def test_booking_through_real_gunicorn_gives_201_then_409(server):
+def test_booking_through_real_gunicorn_gives_201_then_409_and_moving_and_canceling_work(server):
     assert call(server, "POST", "/providers", {"name": "Dr. Real", "timezone": "UTC"})[0] == 201
     clients = [
         call(server, "POST", "/clients", {"name": n, "email": f"{n}@example.com"})
@@ -108,6 +108,17 @@ def test_booking_through_real_gunicorn_gives_201_then_409(server):
     status, problem = call(server, "POST", "/appointments", {"client_id": 2, **slot})
     assert (status, problem["type"].rsplit("/", 1)[1]) == (409, "conflict")
     assert call(server, "GET", f"/appointments/{appointment['id']}") == (200, appointment)
+    later = {"starts_at": "2030-01-07T10:00:00Z", "ends_at": "2030-01-07T10:30:00Z"}
+    status, moved = call(server, "PATCH", f"/appointments/{appointment['id']}", later)
+    assert (status, moved["starts_at"]) == (200, later["starts_at"])
+    details = {"reason": "Feeling better", "canceled_by": "client"}
+    status, canceled = call(server, "DELETE", f"/appointments/{appointment['id']}", details)
+    assert status == 200
+    assert (canceled["status"], canceled["cancel_reason"], canceled["canceled_by"]) == (
+        "canceled",
+        "Feeling better",
+        "client",
+    )
 
 
 def chromium() -> str:
@@ -141,3 +152,4 @@ def test_swagger_ui_renders_the_operations_in_headless_chromium(server, tmp_path
     assert "/providers/{provider_id}/availabilities" in dom
     assert "List a provider's free windows in a time range." in dom
     assert "Book an appointment." in dom
+    assert "/providers/{provider_id}/time-off" in dom

@@ -78,9 +78,14 @@ class Practice:
     other_client_id: int
 
 
-def open_practice(database: Database, *, accepts_new_clients: bool = True) -> Practice:
+def open_practice(
+    database: Database, *, accepts_new_clients: bool = True, **policies: Any
+) -> Practice:
+    """The practice, its provider having ``policies`` (``buffer_before=15``, ...)."""
     with database.unit_of_work() as uow:
-        provider = uow.providers.add(Provider("Dr. Ada", accepts_new_clients=accepts_new_clients))
+        provider = uow.providers.add(
+            Provider("Dr. Ada", accepts_new_clients=accepts_new_clients, **policies)
+        )
         assert provider.id is not None
         for day in ("monday", "tuesday", "wednesday", "thursday", "friday"):
             uow.windows.add(window(provider.id, day, f"{day} 09:00", f"{day} 17:00"))

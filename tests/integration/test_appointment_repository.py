@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.exc import StatementError
 
 from adapters.sqlalchemy import Database
-from domain.errors import AppointmentNotFound, TooLong
-from domain.model import Appointment, AppointmentStatus
+from domain.errors import AppointmentNotFound, InvalidRequest, TooLong
+from domain.model import Appointment, AppointmentStatus, CanceledBy
 from domain.ports import AppointmentSearch
 from tests.integration.support import NOW, Practice, at, open_practice
 
@@ -66,6 +66,31 @@ def test_a_canceled_appointment_keeps_its_cancel_time(database: Database) -> Non
     with database.unit_of_work() as uow:
         found = uow.appointments.get(stored.id or 0)
     assert found == replace(stored, status=AppointmentStatus.CANCELED, canceled_at=NOW + HOUR)
+
+
+@pytest.mark.parametrize("by", [CanceledBy.CLIENT, CanceledBy.PROVIDER, None])
+def test_a_cancellations_reason_and_canceler_are_stored(
+    database: Database, by: CanceledBy | None
+) -> None:
+    practice = open_practice(database)
+    [stored] = _store(database, _booking(practice, 7, 10))
+    words = "Feeling better: thanks! \N{GRINNING FACE}"  # 4 bytes, but one character
+    reason = words + "x" * (500 - len(words))
+    with database.unit_of_work() as uow:
+        canceled = uow.appointments.update(stored.canceled(NOW, reason, by))
+        uow.commit()
+    with database.unit_of_work() as uow:
+        found = uow.appointments.get(stored.id or 0)
+    assert found == canceled
+    assert found is not None
+    assert (found.cancel_reason, found.canceled_by) == (reason, by)
+
+
+def test_a_reason_longer_than_500_characters_is_invalid(database: Database) -> None:
+    practice = open_practice(database)
+    [stored] = _store(database, _booking(practice, 7, 10))
+    with database.unit_of_work() as uow, pytest.raises(InvalidRequest, match="500"):
+        uow.appointments.update(stored.canceled(NOW, "x" * 501))
 
 
 def test_an_appointment_longer_than_the_maximum_is_not_stored(database: Database) -> None:

@@ -1,19 +1,29 @@
-"""16 processes book the same slot at once: exactly one wins, on each database."""
+"""Processes racing for one slot or one appointment: the database serializes them.
+
+Each test runs on both databases; the rivals are separate processes released at once.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
-import time
 from collections import Counter
+from datetime import timedelta
 
 from adapters.sqlalchemy import Database
-from domain.model import Client
+from domain.model import Appointment, AppointmentStatus, Client
 from domain.ports import AppointmentSearch
-from tests.integration.booking_race import SLOT, Outcome, book_the_contested_slot
-from tests.integration.support import open_practice
+from tests.integration.booking_race import (
+    SLOT,
+    book_the_contested_slot,
+    cancel_the_appointment,
+    describe_cancellation,
+    move_into_the_contested_slot,
+    race,
+)
+from tests.integration.support import NOW, at, open_practice
 
 RIVALS = 16
-DEADLINE_S = 90
+MOVERS = 8
+CANCELERS = 4
 
 
 def _clients(database: Database, count: int) -> list[int]:
@@ -25,39 +35,63 @@ def _clients(database: Database, count: int) -> list[int]:
     return [client_id or 0 for client_id in ids]
 
 
-def _race(url: str, provider_id: int, client_ids: list[int]) -> list[Outcome]:
-    context = multiprocessing.get_context("spawn")
-    start, outcomes = context.Barrier(len(client_ids)), context.Queue()
-    rivals = [
-        context.Process(
-            target=book_the_contested_slot, args=(url, provider_id, client_id, start, outcomes)
-        )
-        for client_id in client_ids
-    ]
-    for rival in rivals:
-        rival.start()
-    deadline = time.monotonic() + DEADLINE_S
-    try:
-        results = [outcomes.get(timeout=max(deadline - time.monotonic(), 0.1)) for _ in rivals]
-        for rival in rivals:
-            rival.join(timeout=max(deadline - time.monotonic(), 0.1))
-        assert [rival.exitcode for rival in rivals] == [0] * len(rivals)
-        return results
-    finally:
-        for rival in rivals:
-            if rival.is_alive():
-                rival.terminate()
+def _all_appointments(database: Database) -> list[Appointment]:
+    with database.unit_of_work() as uow:
+        return uow.appointments.search(AppointmentSearch(), 0, 100)[0]
 
 
 def test_of_sixteen_processes_booking_one_slot_exactly_one_succeeds(
     database: Database, database_url: str
 ) -> None:
     practice = open_practice(database)
-    results = _race(database_url, practice.provider_id, _clients(database, RIVALS))
+    clients = _clients(database, RIVALS)
+    results = race(
+        book_the_contested_slot, [(database_url, practice.provider_id, c) for c in clients]
+    )
     kinds = Counter(kind for kind, _ in results)
     assert kinds == {"booked": 1, "conflict": RIVALS - 1}, results
+    [stored] = _all_appointments(database)
+    assert (stored.starts_at, stored.ends_at) == SLOT
+    assert str(stored.id) == next(detail for kind, detail in results if kind == "booked")
+
+
+def test_of_eight_processes_moving_appointments_into_one_slot_exactly_one_succeeds(
+    database: Database, database_url: str
+) -> None:
+    practice = open_practice(database)
+    with database.unit_of_work() as uow:  # Tuesday 09:00, 10:00, ... 16:00, one per client
+        before = [
+            uow.appointments.add(
+                Appointment(client_id, practice.provider_id, at(8, 9 + n), at(8, 10 + n), NOW)
+            )
+            for n, client_id in enumerate(_clients(database, MOVERS))
+        ]
+        uow.commit()
+    results = race(move_into_the_contested_slot, [(database_url, a.id) for a in before])
+    moved = [int(detail) for kind, detail in results if kind == "moved"]
+    conflicts = [result for result in results if result[0] == "conflict"]
+    assert len(moved) == 1 and conflicts == [("conflict", "ProviderConflict")] * (MOVERS - 1), (
+        results
+    )
+    [winner] = moved
+    after = {a.id: a for a in _all_appointments(database)}
+    assert (after[winner].starts_at, after[winner].ends_at) == SLOT
+    assert [after[a.id] for a in before if a.id != winner] == [a for a in before if a.id != winner]
+
+
+def test_processes_canceling_one_appointment_at_once_all_report_the_first_cancellation(
+    database: Database, database_url: str
+) -> None:
+    practice = open_practice(database)
     with database.unit_of_work() as uow:
-        stored, total = uow.appointments.search(AppointmentSearch(), 0, RIVALS)
-    assert total == 1
-    assert (stored[0].starts_at, stored[0].ends_at) == SLOT
-    assert str(stored[0].id) == next(detail for kind, detail in results if kind == "booked")
+        booked = uow.appointments.add(
+            Appointment(practice.client_id, practice.provider_id, *SLOT, NOW)
+        )
+        uow.commit()
+    rivals = range(1, CANCELERS + 1)  # each cancels at NOW + its number of minutes
+    results = race(cancel_the_appointment, [(database_url, booked.id, n) for n in rivals])
+    [stored] = _all_appointments(database)
+    assert stored.status is AppointmentStatus.CANCELED
+    assert stored.canceled_at is not None
+    assert timedelta(minutes=1) <= stored.canceled_at - NOW <= timedelta(minutes=CANCELERS)
+    assert results == [("canceled", describe_cancellation(stored))] * CANCELERS

@@ -1,21 +1,54 @@
-"""Alembic owns the schema: from empty to head it matches the models, and back to base."""
+"""Alembic owns the schema: from empty to head it matches the models, and back to base.
+
+Each revision also upgrades a database holding data written at the revision before it, and
+its downgrade keeps that data (``test_a_database_populated_at_0001_...``).
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, Table, Text, inspect, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    TextClause,
+    bindparam,
+    inspect,
+    select,
+    text,
+)
 
-from adapters.sqlalchemy import metadata
+from adapters.sqlalchemy import Database, metadata
 from adapters.sqlalchemy.database import REPO_ROOT, make_engine
-from adapters.sqlalchemy.migrate import context_options, upgrade
+from adapters.sqlalchemy.migrate import context_options, downgrade, upgrade
+from adapters.sqlalchemy.types import UtcDateTime
+from domain import errors, registry, services, time_off
+from domain.model import (
+    Appointment,
+    AppointmentStatus,
+    CanceledBy,
+    Client,
+    DateOverride,
+    IdempotencyRecord,
+    Provider,
+)
+from domain.ports import AppointmentSearch
+from tests.integration.support import NOW, FixedClock, at, window
 
 # SQLite cannot reflect the expression index on lower(email), so Alembic skips comparing it;
 # tests/integration/test_provider_and_client_repositories.py proves it works instead.
@@ -118,3 +151,234 @@ def test_on_postgresql_the_migration_adds_the_exclusion_constraints(database_url
             ]
     finally:
         engine.dispose()
+
+
+# A database populated at revision 0001, then migrated to head and back.
+
+COLUMNS_AT_0001 = {
+    "providers": ["id", "name", "email", "timezone", "accepts_new_clients"],
+    "clients": ["id", "name", "email"],
+    "weekly_windows": [
+        *("id", "provider_id", "source", "external_id"),
+        *("start_day", "start_minute", "end_day", "end_minute"),
+    ],
+    "appointments": [
+        *("id", "client_id", "provider_id", "starts_at", "ends_at"),
+        *("status", "created_at", "canceled_at"),
+    ],
+    "idempotency_keys": ["key", "fingerprint", "appointment_id", "created_at"],
+}
+#: What the service wrote at revision 0001, as SQL against that schema: (statement, parameter
+#: names, rows). Ids come from the database as they did then; timestamps are bound as the
+#: adapter bound them (``_with_timestamps``).
+ROWS_AT_0001: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]] = [
+    (
+        "INSERT INTO providers (name, email, timezone, accepts_new_clients)"
+        " VALUES (:name, :email, :timezone, :accepts_new_clients)",
+        ("name", "email", "timezone", "accepts_new_clients"),
+        [("Dr. Ada", "ada@example.com", "Europe/Paris", True), ("Dr. Bo", None, "UTC", False)],
+    ),
+    (
+        "INSERT INTO clients (name, email) VALUES (:name, :email)",
+        ("name", "email"),
+        [("Bea", "bea@example.com"), ("Cy", "Cy@Example.com")],
+    ),
+    (
+        "INSERT INTO weekly_windows"
+        " (provider_id, source, external_id, start_day, start_minute, end_day, end_minute)"
+        " VALUES (:provider_id, 'calendly', :external_id, :start_day, :start_minute,"
+        " :end_day, :end_minute)",
+        ("provider_id", "external_id", "start_day", "start_minute", "end_day", "end_minute"),
+        [(1, "mon", 0, 540, 0, 1020), (1, "tue", 1, 540, 1, 1020), (2, "weekend", 6, 1320, 0, 360)],
+    ),
+    (
+        "INSERT INTO appointments"
+        " (client_id, provider_id, starts_at, ends_at, status, created_at, canceled_at)"
+        " VALUES (:client_id, 1, :starts_at, :ends_at, :status, :created_at, :canceled_at)",
+        ("client_id", "starts_at", "ends_at", "status", "created_at", "canceled_at"),
+        [
+            (1, at(7, 10), at(7, 11), "scheduled", NOW, None),
+            (2, at(7, 10), at(7, 11), "canceled", NOW, NOW + timedelta(hours=1)),
+            (2, at(8, 9), at(8, 10), "scheduled", NOW, None),
+        ],
+    ),
+    (
+        'INSERT INTO idempotency_keys ("key", fingerprint, appointment_id, created_at)'
+        " VALUES (:key, :fingerprint, 1, :created_at)",
+        ("key", "fingerprint", "created_at"),
+        [("retry-1", "1|1|x|y", NOW)],
+    ),
+]
+TIMESTAMPS = ("starts_at", "ends_at", "created_at", "canceled_at")
+POLICIES = [
+    *("buffer_before", "buffer_after", "min_notice_minutes"),
+    *("horizon_days", "min_cancel_notice_minutes"),
+]
+
+
+@pytest.fixture
+def url_at_0001(database_url: str) -> Iterator[str]:
+    """``database_url`` taken back to an empty revision 0001; left at head afterwards."""
+    downgrade(database_url, "base")
+    upgrade(database_url, "0001")
+    try:
+        yield database_url
+    finally:
+        upgrade(database_url)  # the PostgreSQL test database is shared: leave it at head
+
+
+@pytest.fixture
+def engine_at_0001(url_at_0001: str) -> Iterator[Engine]:
+    """An engine on the database at 0001, holding ROWS_AT_0001; it pools nothing, so no
+    connection outlives a migration."""
+    engine = make_engine(url_at_0001, for_migrations=True)
+    with engine.begin() as connection:
+        for sql, names, rows in ROWS_AT_0001:
+            parameters = [dict(zip(names, row, strict=True)) for row in rows]
+            connection.execute(_with_timestamps(sql), parameters)
+    yield engine
+    engine.dispose()
+
+
+def _with_timestamps(sql: str) -> TextClause:
+    names = [name for name in TIMESTAMPS if f":{name}" in sql]
+    return text(sql).bindparams(*(bindparam(name, type_=UtcDateTime) for name in names))
+
+
+def _rows_at_0001(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables 0001 has, in its columns only, in key order."""
+    with engine.connect() as connection:
+        return {
+            table: _rows(connection, table, columns) for table, columns in COLUMNS_AT_0001.items()
+        }
+
+
+def _rows(connection: Connection, name: str, columns: list[str]) -> list[tuple[Any, ...]]:
+    """``columns`` of every row of table ``name``, as stored, by the first column."""
+    reflected = Table(name, MetaData(), autoload_with=connection)
+    selected = [reflected.c[c] for c in columns]
+    found = connection.execute(select(*selected).order_by(selected[0]))
+    return [tuple(row) for row in found]
+
+
+def _columns(url: str) -> dict[str, list[str]]:
+    engine = make_engine(url, for_migrations=True)
+    try:
+        inspector = inspect(engine)
+        return {
+            name: [column["name"] for column in inspector.get_columns(name)]
+            for name in inspector.get_table_names()
+            if name != "alembic_version"
+        }
+    finally:
+        engine.dispose()
+
+
+def test_a_database_populated_at_0001_upgrades_with_its_data_and_policy_defaults(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    written = _rows_at_0001(engine_at_0001)
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []
+    assert _rows_at_0001(engine_at_0001) == written
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "providers", ["id", *POLICIES]) == [
+            (1, 0, 0, 0, None, 0),
+            (2, 0, 0, 0, None, 0),
+        ]
+        assert _rows(connection, "appointments", ["id", "cancel_reason", "canceled_by"]) == [
+            (1, None, None),
+            (2, None, None),
+            (3, None, None),
+        ]
+    database = Database(url_at_0001)
+    try:
+        with database.unit_of_work() as uow:
+            assert uow.providers.list(0, 10) == (
+                [
+                    Provider("Dr. Ada", "ada@example.com", "Europe/Paris", True, id=1),
+                    Provider("Dr. Bo", None, "UTC", False, id=2),
+                ],
+                2,
+            )
+            assert uow.clients.list(0, 10) == (
+                [Client("Bea", "bea@example.com", 1), Client("Cy", "Cy@Example.com", 2)],
+                2,
+            )
+            assert uow.windows.for_provider(1) == [
+                replace(window(1, "mon", "monday 09:00", "monday 17:00"), id=1),
+                replace(window(1, "tue", "tuesday 09:00", "tuesday 17:00"), id=2),
+            ]
+            assert uow.windows.for_provider(2) == [
+                replace(window(2, "weekend", "sunday 22:00", "monday 06:00"), id=3)
+            ]
+            assert uow.appointments.search(AppointmentSearch(), 0, 10) == (
+                [
+                    Appointment(1, 1, at(7, 10), at(7, 11), NOW, id=1),
+                    Appointment(
+                        2,
+                        1,
+                        at(7, 10),
+                        at(7, 11),
+                        NOW,
+                        AppointmentStatus.CANCELED,
+                        canceled_at=NOW + timedelta(hours=1),
+                        id=2,
+                    ),
+                    Appointment(2, 1, at(8, 9), at(8, 10), NOW, id=3),
+                ],
+                3,
+            )
+            assert uow.idempotency.get("retry-1") == IdempotencyRecord("retry-1", "1|1|x|y", 1, NOW)
+            assert uow.overrides.for_provider(1) == []
+    finally:
+        database.dispose()
+
+
+def test_after_the_upgrade_old_rows_take_the_new_features_and_keep_their_constraints(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001)
+    database = Database(url_at_0001)
+    unit, clock = database.unit_of_work, FixedClock()
+    try:
+        with unit() as uow, pytest.raises(errors.DuplicateEmail):
+            uow.clients.add(Client("Cy again", "cy@example.com"))
+        with pytest.raises(errors.ProviderConflict):  # onto appointment 1
+            services.reschedule(unit(), clock, 3, at(7, 10, 30), at(7, 11, 30))
+        if database.engine.dialect.name == "postgresql":  # the exclusion constraint, alone
+            with unit() as uow, pytest.raises(errors.ProviderConflict):
+                uow.appointments.update(Appointment(2, 1, at(7, 10, 30), at(7, 11, 30), NOW, id=3))
+        registry.update_provider(unit(), 1, {"buffer_after": 15, "horizon_days": 30})
+        canceled = services.cancel(unit(), clock, 1, "Moving away", CanceledBy.CLIENT)
+        moved = services.reschedule(unit(), clock, 3, at(8, 11), at(8, 12))
+        block, _ = time_off.add_override(unit(), DateOverride(1, at(9, 0), at(10, 0)))
+        with unit() as uow:
+            assert uow.providers.add(Provider("Dr. New")).id == 3
+            uow.commit()
+            assert uow.appointments.get(1) == canceled
+            assert uow.appointments.get(3) == moved
+            assert uow.overrides.for_provider(1) == [block]
+            assert uow.providers.get(1) == Provider(
+                "Dr. Ada", "ada@example.com", "Europe/Paris", id=1, buffer_after=15, horizon_days=30
+            )
+    finally:
+        database.dispose()
+
+
+def test_the_downgrade_to_0001_keeps_the_data_in_the_columns_0001_has(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001)
+    database = Database(url_at_0001)
+    try:
+        services.cancel(database.unit_of_work(), FixedClock(), 1, "Moving away", CanceledBy.CLIENT)
+        services.reschedule(database.unit_of_work(), FixedClock(), 3, at(8, 11), at(8, 12))
+        registry.update_provider(database.unit_of_work(), 2, {"min_notice_minutes": 60})
+        time_off.add_override(database.unit_of_work(), DateOverride(1, at(9, 0), at(10, 0)))
+    finally:
+        database.dispose()
+    at_head = _rows_at_0001(engine_at_0001)
+    downgrade(url_at_0001, "0001")
+    assert _columns(url_at_0001) == COLUMNS_AT_0001
+    assert _rows_at_0001(engine_at_0001) == at_head

@@ -79,3 +79,39 @@ def test_scheduling_a_canceled_appointment_again_over_another_is_refused(
     _add(database, _appointment(practice, 10, 30))
     with database.unit_of_work() as uow, pytest.raises(ProviderConflict):
         uow.appointments.update(first)
+
+
+def _moved(appointment: Appointment, start_hour: int, minute: int = 0) -> Appointment:
+    start = at(7, start_hour, minute)
+    return replace(appointment, starts_at=start, ends_at=start + timedelta(hours=1))
+
+
+def test_moving_an_appointment_onto_another_is_refused(database: Database) -> None:
+    practice = open_practice(database)
+    with database.unit_of_work() as uow:
+        other_provider = uow.providers.add(Provider("Dr. Elsewhere"))
+        uow.commit()
+    mine, theirs, elsewhere = _add(
+        database,
+        _appointment(practice, 10),
+        replace(_appointment(practice, 12), client_id=practice.other_client_id),
+        replace(_appointment(practice, 14), provider_id=other_provider.id or 0),
+    )
+    with database.unit_of_work() as uow, pytest.raises(ProviderConflict):
+        uow.appointments.update(_moved(mine, 12, 30))
+    with database.unit_of_work() as uow, pytest.raises(ClientConflict):
+        uow.appointments.update(_moved(mine, 14, 30))
+    with database.unit_of_work() as uow:
+        assert uow.appointments.get(mine.id or 0) == mine
+        assert uow.appointments.get(theirs.id or 0) == theirs
+        assert uow.appointments.get(elsewhere.id or 0) == elsewhere
+
+
+def test_moving_an_appointment_over_its_own_time_is_not_an_overlap(database: Database) -> None:
+    practice = open_practice(database)
+    [mine] = _add(database, _appointment(practice, 10))
+    with database.unit_of_work() as uow:
+        uow.appointments.update(_moved(mine, 10, 30))
+        uow.commit()
+    with database.unit_of_work() as uow:
+        assert uow.appointments.get(mine.id or 0) == _moved(mine, 10, 30)

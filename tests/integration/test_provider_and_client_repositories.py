@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from adapters.sqlalchemy import Database
@@ -19,6 +21,30 @@ def test_a_provider_comes_back_as_it_was_stored(database: Database) -> None:
     with database.unit_of_work() as uow:
         assert uow.providers.get(added.id) == added
     assert added == Provider("Dr. Ada", "ada@example.com", "Europe/Paris", False, added.id)
+
+
+def test_a_providers_policies_come_back_as_they_were_stored_and_changed(
+    database: Database,
+) -> None:
+    strict = Provider(
+        "Dr. Strict",
+        buffer_before=10,
+        buffer_after=15,
+        min_notice_minutes=120,
+        horizon_days=30,
+        min_cancel_notice_minutes=1440,
+    )
+    with database.unit_of_work() as uow:
+        added = uow.providers.add(strict)
+        default = uow.providers.add(Provider("Dr. Default"))
+        uow.commit()
+    loosened = registry.update_provider(
+        database.unit_of_work(), added.id or 0, {"horizon_days": None, "buffer_after": 0}
+    )
+    with database.unit_of_work() as uow:
+        assert uow.providers.get(added.id or 0) == loosened
+        assert uow.providers.get(default.id or 0) == Provider("Dr. Default", id=default.id)
+    assert loosened == replace(strict, id=added.id, horizon_days=None, buffer_after=0)
 
 
 def test_providers_are_listed_by_id_a_page_at_a_time_with_the_total(database: Database) -> None:
@@ -62,6 +88,8 @@ def test_an_id_no_row_can_have_finds_nothing(database: Database, impossible_id: 
         assert uow.clients.get(impossible_id) is None
         assert uow.appointments.get(impossible_id) is None
         assert uow.windows.for_provider(impossible_id) == []
+        assert uow.overrides.get(impossible_id) is None
+        assert uow.overrides.for_provider(impossible_id) == []
 
 
 def test_a_client_is_found_by_email_ignoring_case(database: Database) -> None:

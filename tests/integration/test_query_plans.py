@@ -1,4 +1,7 @@
-"""The hot queries are index range scans bounded on both sides (docs/QUERY_PLANS.md).
+"""The hot queries are bounded index range scans (docs/QUERY_PLANS.md).
+
+Appointment searches are bounded on both sides; overrides, which have no maximum length,
+by the provider and the range's end.
 
 The statements explained are the repositories' own (adapters/sqlalchemy/queries.py), run
 with EXPLAIN in front, over a few thousand analyzed rows so the planner chooses freely.
@@ -14,14 +17,20 @@ from typing import Any
 from sqlalchemy import Connection, Executable, event, insert, text
 
 from adapters.sqlalchemy import Database, queries
-from adapters.sqlalchemy.tables import appointments, clients, providers, weekly_windows
+from adapters.sqlalchemy.tables import (
+    appointments,
+    clients,
+    date_overrides,
+    providers,
+    weekly_windows,
+)
 from tests.integration.support import NOW, at
 
-PROVIDERS, WINDOWS, APPOINTMENTS = 1000, 10, 4000
+PROVIDERS, WINDOWS, APPOINTMENTS, OVERRIDES = 1000, 10, 4000, 5
 
 
 def _populate(connection: Connection) -> None:
-    """1,000 providers with 10 windows each, one client each, 4,000 appointments among 20."""
+    """1,000 providers with 10 windows, 5 days off and a client each; 4,000 appointments."""
     people = [{"id": n, "name": f"P{n}"} for n in range(1, PROVIDERS + 1)]
     connection.execute(
         insert(providers), [{**p, "timezone": "UTC", "accepts_new_clients": True} for p in people]
@@ -29,6 +38,9 @@ def _populate(connection: Connection) -> None:
     connection.execute(insert(clients), [{**p, "email": f"c{p['id']}@example.com"} for p in people])
     connection.execute(
         insert(weekly_windows), [_window(p, n) for p in people for n in range(WINDOWS)]
+    )
+    connection.execute(
+        insert(date_overrides), [_day_off(p, n) for p in people for n in range(OVERRIDES)]
     )
     busy = people[:20]
     connection.execute(
@@ -47,6 +59,16 @@ def _window(person: dict[str, Any], n: int) -> dict[str, Any]:
         "start_minute": 60 * n,
         "end_day": n % 7,
         "end_minute": 60 * n + 30,
+    }
+
+
+def _day_off(person: dict[str, Any], n: int) -> dict[str, Any]:
+    starts_at = at(1, 0) + timedelta(weeks=n)
+    return {
+        "provider_id": person["id"],
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(days=1),
+        "kind": "unavailable",
     }
 
 
@@ -97,6 +119,12 @@ HOT_QUERIES = {
         ("client_id", "starts_at >", "starts_at <"),
     ),
     "a provider's windows": (queries.provider_windows(7), WINDOWS_INDEX, ("provider_id",)),
+    # Overrides have no maximum length: the search is bounded above only.
+    "a provider's overrides overlapping a week": (
+        queries.provider_overrides(7, at(20, 0), at(27, 0)),
+        "ix_date_overrides_provider_id_starts_at",
+        ("provider_id", "starts_at <"),
+    ),
 }
 #: SQLite names the index behind a UNIQUE constraint itself.
 SQLITE_INDEX_NAMES = {WINDOWS_INDEX: "sqlite_autoindex_weekly_windows_1"}

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, insert, inspect
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy import Database, metadata
-from adapters.sqlalchemy.tables import appointments, weekly_windows
+from adapters.sqlalchemy.tables import appointments, date_overrides, providers, weekly_windows
 from tests.integration.support import NOW, Practice, at, open_practice
 
 
@@ -38,6 +38,23 @@ def _window(practice: Practice, **changes: Any) -> dict[str, Any]:
     return {**row, **changes}
 
 
+def _provider(_practice: Practice, **changes: Any) -> dict[str, Any]:
+    row = {"name": "Dr. Raw", "timezone": "UTC", "accepts_new_clients": True}
+    return {**row, **changes}
+
+
+def _override(practice: Practice, **changes: Any) -> dict[str, Any]:
+    row = {
+        "provider_id": practice.provider_id,
+        "starts_at": at(9, 0),
+        "ends_at": at(10, 0),
+        "kind": "unavailable",
+    }
+    return {**row, **changes}
+
+
+CANCELED: dict[str, Any] = {"status": "canceled", "canceled_at": NOW}
+
 BAD_ROWS = {
     "an appointment ending before it starts": (appointments, _appointment, {"ends_at": at(7, 9)}),
     "an appointment ending as it starts": (appointments, _appointment, {"ends_at": at(7, 10)}),
@@ -49,12 +66,42 @@ BAD_ROWS = {
     "a minute past the day": (weekly_windows, _window, {"end_minute": 1440}),
     "a zero-length window": (weekly_windows, _window, {"end_minute": 540}),
     "a window of an unknown provider": (weekly_windows, _window, {"provider_id": 999}),
+    "a negative buffer before": (providers, _provider, {"buffer_before": -1}),
+    "a negative buffer after": (providers, _provider, {"buffer_after": -5}),
+    "a negative notice": (providers, _provider, {"min_notice_minutes": -1}),
+    "a horizon of no days": (providers, _provider, {"horizon_days": 0}),
+    "a negative cancellation notice": (providers, _provider, {"min_cancel_notice_minutes": -1}),
+    "a missing buffer": (providers, _provider, {"buffer_before": None}),
+    "an unknown canceler": (appointments, _appointment, {**CANCELED, "canceled_by": "robot"}),
+    "a cancel reason too long": (
+        appointments,
+        _appointment,
+        {**CANCELED, "cancel_reason": "x" * 501},
+    ),
+    "a reason on a scheduled appointment": (appointments, _appointment, {"cancel_reason": "why"}),
+    "a canceler of a scheduled appointment": (
+        appointments,
+        _appointment,
+        {"canceled_by": "client"},
+    ),
+    "an override ending as it starts": (date_overrides, _override, {"ends_at": at(9, 0)}),
+    "an unknown override kind": (date_overrides, _override, {"kind": "maybe"}),
+    "an override reason too long": (date_overrides, _override, {"reason": "x" * 501}),
+    "an override of an unknown provider": (date_overrides, _override, {"provider_id": 999}),
 }
 
 #: A valid row of each table, clear of the bad rows' times and ids, that must go in.
 GOOD_ROW_CHANGES: dict[str, dict[str, Any]] = {
-    "appointments": {"starts_at": at(8, 10), "ends_at": at(8, 11)},
+    "appointments": {
+        "starts_at": at(8, 10),
+        "ends_at": at(8, 11),
+        **CANCELED,
+        "cancel_reason": "x" * 500,
+        "canceled_by": "provider",
+    },
     "weekly_windows": {"external_id": "good"},
+    "providers": {"buffer_before": 0, "horizon_days": 1, "min_cancel_notice_minutes": 0},
+    "date_overrides": {"kind": "available", "reason": "x" * 500},
 }
 
 

@@ -1,4 +1,4 @@
-"""The unit of work: one transaction, rolled back unless committed; bookings serialize."""
+"""The unit of work: one transaction, rolled back unless committed; writers serialize."""
 
 from __future__ import annotations
 
@@ -97,21 +97,109 @@ def test_on_sqlite_the_schedules_must_be_locked_before_any_query(database: Datab
             uow.lock_schedules(1, 1)
 
 
+def test_the_write_lock_must_be_taken_before_any_query(database: Database) -> None:
+    with database.unit_of_work() as uow:
+        uow.providers.get(1)
+        with pytest.raises(RuntimeError, match="before any query"):
+            uow.lock_for_writing()
+
+
+def test_schedules_can_be_locked_after_reads_made_under_the_write_lock(
+    database: Database,
+) -> None:
+    practice = open_practice(database)
+    with database.unit_of_work() as uow:
+        uow.lock_for_writing()
+        uow.lock_for_writing()  # a no-op the second time
+        assert uow.providers.get(practice.provider_id) is not None
+        uow.lock_schedules(practice.provider_id, practice.client_id)
+        uow.providers.add(Provider("Locked in"))
+        uow.commit()
+    assert _providers(database) == ["Dr. Ada", "Locked in"]
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_on_sqlite_a_writer_kept_waiting_too_long_gets_store_unavailable(
+def test_on_sqlite_a_unit_locked_for_writing_makes_another_writer_wait(
+    database: Database,
+) -> None:
+    events: list[str] = []
+
+    def second_writer() -> None:
+        with database.unit_of_work() as uow:
+            uow.lock_for_writing()
+            events.append("second locked")
+            uow.providers.add(Provider("Second"))
+            uow.commit()
+
+    with database.unit_of_work() as first:
+        first.lock_for_writing()
+        assert first.providers.list(0, 10) == ([], 0)
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        time.sleep(0.3)
+        first.providers.add(Provider("First"))
+        first.commit()
+        events.append("first done")
+    thread.join(timeout=10)
+    assert events == ["first done", "second locked"]
+    assert _providers(database) == ["First", "Second"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_a_unit_that_read_without_the_lock_cannot_write_after_another_writer(
+    database: Database,
+) -> None:
+    """Why the lock exists: SQLite fails such a unit at once instead of letting it wait."""
+    with database.unit_of_work() as reader:
+        assert reader.providers.list(0, 10) == ([], 0)
+        with database.unit_of_work() as writer:
+            writer.providers.add(Provider("Meanwhile"))
+            writer.commit()
+        with pytest.raises(StoreUnavailable):
+            reader.providers.add(Provider("Too late"))
+    assert _providers(database) == ["Meanwhile"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_the_write_lock_ends_with_its_transaction(
     database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_S", 0.2)
+    first, second = Database(database_url), Database(database_url)
+    try:
+        with first.unit_of_work() as uow:
+            uow.lock_for_writing()
+            uow.providers.add(Provider("Committed"))
+            uow.commit()
+            assert uow.providers.list(0, 10)[1] == 1  # a new, read-only transaction
+            with second.unit_of_work() as other:
+                other.lock_for_writing()  # would time out if the first still held the lock
+                other.providers.add(Provider("Not kept waiting"))
+                other.commit()
+        assert _providers(first) == ["Committed", "Not kept waiting"]
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("lock", "arguments"), [("lock_for_writing", ()), ("lock_schedules", (1, 1))]
+)
+def test_on_sqlite_a_writer_kept_waiting_too_long_gets_store_unavailable(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, lock: str, arguments: tuple[int, ...]
 ) -> None:
     monkeypatch.setattr(database_module, "SQLITE_BUSY_TIMEOUT_S", 0.2)
     holder, waiter = Database(database_url), Database(database_url)
     try:
         with holder.unit_of_work() as first:
-            first.lock_schedules(1, 1)
+            first.lock_for_writing()
             started = time.monotonic()
             with pytest.raises(StoreUnavailable), waiter.unit_of_work() as second:
-                second.lock_schedules(1, 1)
+                getattr(second, lock)(*arguments)
             assert 0.15 < time.monotonic() - started < 5
         with waiter.unit_of_work() as second:
-            second.lock_schedules(1, 1)
+            getattr(second, lock)(*arguments)
             assert second.providers.list(0, 1) == ([], 0)
     finally:
         holder.dispose()
