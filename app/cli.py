@@ -82,13 +82,13 @@ def _all_providers(svc: Services) -> Iterator[Provider]:
 @click.option("--provider-id", type=click.IntRange(min=1), help="Sync only this provider.")
 @with_appcontext
 def sync_availability_command(provider_id: int | None) -> None:
-    """Sync weekly windows from the feed: one provider, or every feed provider in the database.
+    """Sync weekly windows from the feed: one provider, or every provider in the database.
 
     Every feed is validated first: on any problem nothing is changed and the exit code is 1.
     """
     svc = services()
     try:
-        ids = [_existing(svc, provider_id)] if provider_id else _feed_providers(svc)
+        ids = [_existing(svc, provider_id)] if provider_id else _every_provider(svc)
         _validate(svc, ids)
         for pid in ids:
             report = sync_availability(svc.uow(), svc.feed, pid)
@@ -109,15 +109,17 @@ def _existing(svc: Services, provider_id: int) -> int:
     return provider_id
 
 
-def _feed_providers(svc: Services) -> list[int]:
-    """Providers the feed mentions that exist in the database; the others are reported."""
-    found = []
-    for pid in svc.feed.provider_ids():
-        try:
-            found.append(_existing(svc, pid))
-        except errors.ProviderNotFound:
-            click.echo(f"provider {pid}: in the feed but not in the database; skipped")
-    return found
+def _every_provider(svc: Services) -> list[int]:
+    """Every provider in the database; feed providers missing from it are reported.
+
+    A provider the feed no longer mentions is synced too, to no windows: the feed is the
+    source of truth for its weekly availability (docs/DECISIONS.md, "Sync from the command
+    line").
+    """
+    known = [p.id for p in _all_providers(svc) if p.id is not None]
+    for pid in sorted(set(svc.feed.provider_ids()) - set(known)):
+        click.echo(f"provider {pid}: in the feed but not in the database; skipped")
+    return known
 
 
 def _validate(svc: Services, provider_ids: list[int]) -> None:

@@ -44,6 +44,15 @@ def list_overrides(
         return uow.overrides.for_provider(provider_id, lower, upper)
 
 
+def get_override(uow: UnitOfWork, provider_id: int, override_id: int) -> DateOverride:
+    """One of the provider's overrides."""
+    with uow:
+        override = uow.overrides.get(override_id)
+    if override is None or override.provider_id != provider_id:
+        raise errors.OverrideNotFound(override_id)
+    return override
+
+
 def delete_override(uow: UnitOfWork, provider_id: int, override_id: int) -> None:
     """Remove one of the provider's overrides."""
     with uow:

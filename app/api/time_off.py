@@ -18,7 +18,7 @@ from app.api.schemas import (
 )
 from app.services import services
 from domain.model import DateOverride
-from domain.time_off import add_override, delete_override, list_overrides
+from domain.time_off import add_override, delete_override, get_override, list_overrides
 
 blp = Blueprint(
     "time-off",
@@ -55,7 +55,7 @@ _EXTRA = {
 }
 _LOCATION = {
     "Location": {
-        "description": "The entry's URL (DELETE it to undo).",
+        "description": "The entry's URL (GET it, or DELETE it to undo).",
         "schema": {"type": "string", "example": "/providers/1/time-off/1"},
     }
 }
@@ -108,6 +108,12 @@ class TimeOff(MethodView):
 
 @blp.route(f"/providers/<{ID}:provider_id>/time-off/<{ID}:time_off_id>")
 class TimeOffById(MethodView):
+    @blp.response(200, TimeOffSchema, example=_TIME_OFF)
+    @problems(blp, {404: "The provider has no time-off entry with this id."})
+    def get(self, provider_id: int, time_off_id: int) -> DateOverride:
+        """Read one time-off or extra-availability entry."""
+        return get_override(services().uow(), provider_id, time_off_id)
+
     @blp.response(204, description="Removed; no body.")
     @blp.doc(description="Free windows and bookings follow the remaining entries at once.")
     @problems(blp, {404: "The provider has no time-off entry with this id."})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -92,3 +93,15 @@ def test_syncing_an_unknown_provider_exits_non_zero(cli, repo_feed):
     result = cli("sync-availability", "--provider-id", "99")
     assert result.exit_code == 1
     assert "provider 99 does not exist" in result.stderr
+
+
+def test_a_provider_the_feed_no_longer_mentions_loses_its_windows(cli, http, repo_feed):
+    cli("seed")
+    assert cli("sync-availability").exit_code == 0
+    assert free_week(http, 3)["availabilities"]
+    write_feed(repo_feed, {1: [slot(1, "fine", "monday", "08:00", "09:00")], 4: []})
+    result = cli("sync-availability")
+    assert result.exit_code == 0, result.output
+    assert "provider 4: in the feed but not in the database; skipped" in result.output
+    assert re.search(r"provider 3: created 0, updated 0, deleted [1-9]", result.output)
+    assert free_week(http, 3)["availabilities"] == []

@@ -62,6 +62,7 @@ OPERATIONS = {
     },
     ("/providers/{provider_id}/time-off", "get"): {"200", "404", "422", "503"},
     ("/providers/{provider_id}/time-off/{time_off_id}", "delete"): {"204", "404", "503"},
+    ("/providers/{provider_id}/time-off/{time_off_id}", "get"): {"200", "404", "503"},
     ("/clients", "post"): {"201", "400", "409", "413", "415", "422", "503"},
     ("/clients", "get"): {"200", "422", "503"},
     ("/clients/{client_id}", "get"): {"200", "404", "503"},

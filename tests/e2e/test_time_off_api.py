@@ -176,10 +176,17 @@ class TestListingAndDeleting:
         again = http.delete(f"{URL.format(provider['id'])}/{morning['id']}")
         assert "does not exist" in assert_problem(again, 404, "not-found")["detail"]
 
+    def test_an_entry_is_read_at_its_location(self, http, provider, entries):
+        morning = entries[0]
+        response = http.get(f"{URL.format(provider['id'])}/{morning['id']}")
+        assert response.status_code == 200
+        assert response.get_json() == morning
+
     def test_an_entry_is_not_found_through_another_provider(self, http, provider, entries):
         other = new_provider(http, name="Dr. Barbara Liskov")
         response = http.delete(f"{URL.format(other['id'])}/{entries[0]['id']}")
         assert_problem(response, 404, "not-found")
+        assert_problem(http.get(f"{URL.format(other['id'])}/{entries[0]['id']}"), 404, "not-found")
         assert listed(http, provider["id"]) == entries
 
     @pytest.mark.parametrize("entry_id", ["4242", "99999999999", "abc", "0"])
