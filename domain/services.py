@@ -140,7 +140,9 @@ def _check(
         request,
         now,
         [a for a in client_booked if a.id != moving],
-        is_returning_client=uow.appointments.has_active(client_id, provider.id),
+        # Only a provider closed to new clients needs to know (one query saved per booking).
+        is_returning_client=not provider.accepts_new_clients
+        and uow.appointments.has_active(client_id, provider.id),
     )
 
 

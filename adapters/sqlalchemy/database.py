@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy.errors import translated
-from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION, SqlAlchemyUnitOfWork
+from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION, ScheduleCaches, SqlAlchemyUnitOfWork
 from domain.errors import StoreUnavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -78,10 +78,11 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
+        self.caches = ScheduleCaches()
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work; use cases that write call its ``lock_for_writing``."""
-        return SqlAlchemyUnitOfWork(self.engine)
+        return SqlAlchemyUnitOfWork(self.engine, self.caches)
 
     def ping(self) -> bool:
         """Whether the database answers ``SELECT 1`` right now."""

@@ -10,15 +10,26 @@ no maximum length, so their index search is bounded above only (``provider_overr
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Column, ColumnElement, Select, func, select
+from sqlalchemy import Column, ColumnElement, Select, bindparam, func, select, update
 
-from adapters.sqlalchemy.tables import appointments, date_overrides, weekly_windows
+from adapters.sqlalchemy.tables import appointments, date_overrides, providers, weekly_windows
 from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
 from domain.ports import AppointmentSearch
 
 SCHEDULED = AppointmentStatus.SCHEDULED.value
+
+
+class Query(NamedTuple):
+    """A statement built once, and the parameters of one execution of it.
+
+    The hot statements are module constants with bound parameters, so a request pays for
+    neither building nor compiling them (SQLAlchemy caches the compiled form).
+    """
+
+    statement: Any
+    params: dict[str, Any]
 
 
 def overlapping(lower: datetime, upper: datetime) -> list[ColumnElement[bool]]:
@@ -30,37 +41,69 @@ def overlapping(lower: datetime, upper: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
-def scheduled_overlapping(
-    owner: Column[int], owner_id: int, lower: datetime, upper: datetime
-) -> Select[Any]:
-    """Scheduled appointments of one provider or client (``owner``) overlapping the range."""
+def _scheduled_overlapping(owner: Column[int]) -> Select[Any]:
     return (
         select(appointments)
-        .where(owner == owner_id, appointments.c.status == SCHEDULED, *overlapping(lower, upper))
+        .where(
+            owner == bindparam("owner_id"),
+            appointments.c.status == SCHEDULED,
+            appointments.c.starts_at < bindparam("upper"),
+            appointments.c.starts_at > bindparam("earliest"),
+            appointments.c.ends_at > bindparam("lower"),
+        )
         .order_by(appointments.c.starts_at, appointments.c.id)
     )
 
 
-def provider_appointments(provider_id: int, lower: datetime, upper: datetime) -> Select[Any]:
-    return scheduled_overlapping(appointments.c.provider_id, provider_id, lower, upper)
+_PROVIDER_APPOINTMENTS = _scheduled_overlapping(appointments.c.provider_id)
+_CLIENT_APPOINTMENTS = _scheduled_overlapping(appointments.c.client_id)
+_PROVIDER = select(providers).where(providers.c.id == bindparam("id"))
+_PROVIDER_WINDOWS = (
+    select(weekly_windows)
+    .where(weekly_windows.c.provider_id == bindparam("provider_id"))
+    .order_by(weekly_windows.c.source, weekly_windows.c.external_id)
+)
+_BUMP_SCHEDULE = (
+    update(providers)
+    .where(providers.c.id == bindparam("provider_id"))
+    .values(schedule_version=providers.c.schedule_version + 1)
+)
 
 
-def client_appointments(client_id: int, lower: datetime, upper: datetime) -> Select[Any]:
-    return scheduled_overlapping(appointments.c.client_id, client_id, lower, upper)
+def _overlap_params(owner_id: int, lower: datetime, upper: datetime) -> dict[str, Any]:
+    return {
+        "owner_id": owner_id,
+        "lower": lower,
+        "upper": upper,
+        "earliest": lower - MAX_APPOINTMENT_LENGTH,
+    }
 
 
-def provider_windows(provider_id: int) -> Select[Any]:
+def provider_appointments(provider_id: int, lower: datetime, upper: datetime) -> Query:
+    """Scheduled appointments of the provider overlapping ``[lower, upper)``."""
+    return Query(_PROVIDER_APPOINTMENTS, _overlap_params(provider_id, lower, upper))
+
+
+def client_appointments(client_id: int, lower: datetime, upper: datetime) -> Query:
+    """Scheduled appointments of the client overlapping ``[lower, upper)``."""
+    return Query(_CLIENT_APPOINTMENTS, _overlap_params(client_id, lower, upper))
+
+
+def provider(provider_id: int) -> Query:
+    return Query(_PROVIDER, {"id": provider_id})
+
+
+def provider_windows(provider_id: int) -> Query:
     """A provider's windows, in the order of the unique index that finds them."""
-    return (
-        select(weekly_windows)
-        .where(weekly_windows.c.provider_id == provider_id)
-        .order_by(weekly_windows.c.source, weekly_windows.c.external_id)
-    )
+    return Query(_PROVIDER_WINDOWS, {"provider_id": provider_id})
 
 
-def provider_overrides(
-    provider_id: int, lower: datetime | None, upper: datetime | None
-) -> Select[Any]:
+def bump_schedule(provider_id: int) -> Query:
+    """Increment the provider's schedule version (adapters/sqlalchemy/cache.py)."""
+    return Query(_BUMP_SCHEDULE, {"provider_id": provider_id})
+
+
+def provider_overrides(provider_id: int, lower: datetime | None, upper: datetime | None) -> Query:
     """A provider's overrides overlapping ``[lower, upper)``; a missing bound is no bound.
 
     The index on ``(provider_id, starts_at)`` bounds the search by the provider and
@@ -72,11 +115,12 @@ def provider_overrides(
         conditions.append(date_overrides.c.starts_at < upper)
     if lower is not None:
         conditions.append(date_overrides.c.ends_at > lower)
-    return (
+    statement = (
         select(date_overrides)
         .where(*conditions)
         .order_by(date_overrides.c.starts_at, date_overrides.c.id)
     )
+    return Query(statement, {})
 
 
 def search_conditions(criteria: AppointmentSearch) -> list[ColumnElement[bool]]:

@@ -11,6 +11,7 @@ from sqlalchemy import Row, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy import queries, rows
+from adapters.sqlalchemy.cache import VersionedCache
 from adapters.sqlalchemy.gateway import Gateway
 from adapters.sqlalchemy.tables import (
     appointments,
@@ -91,7 +92,14 @@ class ProviderRepository(_Repository, ports.ProviderRepository):
     table = providers
 
     def get(self, provider_id: int) -> Provider | None:
-        return self._get(provider_id, rows.provider)
+        """The provider; its schedule version is noted for the unit's cache lookups."""
+        if not storable(provider_id):
+            return None
+        row = self._db.first(queries.provider(provider_id))
+        if row is None:
+            return None
+        self._db.saw_version(row.id, row.schedule_version)
+        return rows.provider(row)
 
     def add(self, provider: Provider) -> Provider:
         new_id = self._insert(rows.provider_values(provider), provider.id)
@@ -127,26 +135,57 @@ class ClientRepository(_Repository, ports.ClientRepository):
         return self._page(offset, limit, rows.client)
 
 
-class WeeklyWindowRepository(_Repository, ports.WeeklyWindowRepository):
+class _ScheduleRepository(_Repository):
+    """A repository of schedule parts cached per provider under its schedule version."""
+
+    def __init__(self, gateway: Gateway, cache: VersionedCache[Any]) -> None:
+        super().__init__(gateway)
+        self._cache = cache
+
+    def _cached(self, provider_id: int, load: Callable[[], list[T]]) -> list[T]:
+        """``load()``, or what it returned under the schedule version this unit read."""
+        version = self._db.known_version(provider_id)
+        if version is not None:
+            cached = self._cache.get(provider_id, version)
+            if cached is not None:
+                return list(cached)
+        loaded = load()
+        if version is not None:
+            self._cache.put(provider_id, version, tuple(loaded))
+        return loaded
+
+    def _changed(self, provider_id: int) -> None:
+        """Bump the provider's schedule version, in this unit's transaction."""
+        self._db.changed_schedule()
+        self._db.run(queries.bump_schedule(provider_id))
+
+
+class WeeklyWindowRepository(_ScheduleRepository, ports.WeeklyWindowRepository):
     table = weekly_windows
 
     def for_provider(self, provider_id: int) -> list[WeeklyWindow]:
         if not storable(provider_id):
             return []
+        return self._cached(provider_id, lambda: self._load(provider_id))
+
+    def _load(self, provider_id: int) -> list[WeeklyWindow]:
         return [rows.window(row) for row in self._db.all(queries.provider_windows(provider_id))]
 
     def add(self, window: WeeklyWindow) -> WeeklyWindow:
         new_id = self._insert(rows.window_values(window), window.id)
+        self._changed(window.provider_id)
         return replace(window, id=new_id)
 
     def update(self, window: WeeklyWindow) -> WeeklyWindow:
         if not self._update(window.id, rows.window_values(window)):
             raise errors.NotFound(window.id or 0)
+        self._changed(window.provider_id)
         return window
 
     def delete(self, window: WeeklyWindow) -> None:
         if window.id is not None:
             self._db.run(weekly_windows.delete().where(weekly_windows.c.id == window.id))
+            self._changed(window.provider_id)
 
 
 class AppointmentRepository(_Repository, ports.AppointmentRepository):
@@ -213,7 +252,7 @@ def _require_bounded(appointment: Appointment) -> None:
         raise errors.TooLong(f"an appointment may last at most {MAX_APPOINTMENT_LENGTH}")
 
 
-class DateOverrideRepository(_Repository, ports.DateOverrideRepository):
+class DateOverrideRepository(_ScheduleRepository, ports.DateOverrideRepository):
     table = date_overrides
 
     def get(self, override_id: int) -> DateOverride | None:
@@ -221,17 +260,35 @@ class DateOverrideRepository(_Repository, ports.DateOverrideRepository):
 
     def add(self, override: DateOverride) -> DateOverride:
         new_id = self._insert(rows.date_override_values(override), override.id)
+        self._changed(override.provider_id)
         return rows.override_in_utc(replace(override, id=new_id))
 
     def delete(self, override: DateOverride) -> None:
         if override.id is not None and storable(override.id):
             self._db.run(date_overrides.delete().where(date_overrides.c.id == override.id))
+            self._changed(override.provider_id)
 
     def for_provider(
         self, provider_id: int, lower: datetime | None = None, upper: datetime | None = None
     ) -> list[DateOverride]:
+        """Overlapping ``[lower, upper)``: from the cache when this unit knows the version.
+
+        The cache holds all of the provider's overrides (a few a month) and filters them here.
+        """
         if not storable(provider_id):
             return []
+        if self._db.known_version(provider_id) is None:
+            return self._load(provider_id, lower, upper)
+        every = self._cached(provider_id, lambda: self._load(provider_id, None, None))
+        return [
+            o
+            for o in every
+            if (upper is None or o.starts_at < upper) and (lower is None or o.ends_at > lower)
+        ]
+
+    def _load(
+        self, provider_id: int, lower: datetime | None, upper: datetime | None
+    ) -> list[DateOverride]:
         found = self._db.all(queries.provider_overrides(provider_id, lower, upper))
         return [rows.date_override(row) for row in found]
 

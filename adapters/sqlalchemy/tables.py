@@ -60,6 +60,9 @@ providers = Table(
     Column("min_notice_minutes", Integer, nullable=False, server_default=text("0")),
     Column("horizon_days", Integer, nullable=True),
     Column("min_cancel_notice_minutes", Integer, nullable=False, server_default=text("0")),
+    # Bumped with every change to the provider's windows or overrides, in the same
+    # transaction; validates cached schedules (adapters/sqlalchemy/cache.py).
+    Column("schedule_version", Integer, nullable=False, server_default=text("0")),
     CheckConstraint("buffer_before >= 0", name="buffer_before_not_negative"),
     CheckConstraint("buffer_after >= 0", name="buffer_after_not_negative"),
     CheckConstraint("min_notice_minutes >= 0", name="min_notice_not_negative"),

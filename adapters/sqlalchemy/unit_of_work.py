@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
@@ -9,8 +10,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy import exc as sa_exc
 
 from adapters.sqlalchemy import repositories
+from adapters.sqlalchemy.cache import VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
 from adapters.sqlalchemy.gateway import Gateway
+from domain.model import DateOverride, WeeklyWindow
 from domain.ports import UnitOfWork
 
 #: Connection execution option read by the SQLite "begin" hook (adapters/sqlalchemy/database.py).
@@ -19,18 +22,30 @@ BEGIN_OPTION = "scheduling_sqlite_begin"
 PROVIDER_LOCK, CLIENT_LOCK = 1, 2
 
 
-class SqlAlchemyUnitOfWork(UnitOfWork):
-    """A unit of work over ``engine``; each ``with`` block is one transaction."""
+@dataclass(frozen=True, slots=True)
+class ScheduleCaches:
+    """The per-process caches a Database shares with its units (adapters/sqlalchemy/cache.py)."""
 
-    def __init__(self, engine: Engine) -> None:
+    windows: VersionedCache[WeeklyWindow] = field(default_factory=VersionedCache)
+    overrides: VersionedCache[DateOverride] = field(default_factory=VersionedCache)
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    """A unit of work over ``engine``; each ``with`` block is one transaction.
+
+    Units of one Database share its ``caches``; a unit made alone gets caches of its own.
+    """
+
+    def __init__(self, engine: Engine, caches: ScheduleCaches | None = None) -> None:
         self._engine = engine
         self._gateway = Gateway()
+        caches = caches or ScheduleCaches()
         self.providers = repositories.ProviderRepository(self._gateway)
         self.clients = repositories.ClientRepository(self._gateway)
-        self.windows = repositories.WeeklyWindowRepository(self._gateway)
+        self.windows = repositories.WeeklyWindowRepository(self._gateway, caches.windows)
         self.appointments = repositories.AppointmentRepository(self._gateway)
         self.idempotency = repositories.IdempotencyRepository(self._gateway)
-        self.overrides = repositories.DateOverrideRepository(self._gateway)
+        self.overrides = repositories.DateOverrideRepository(self._gateway, caches.overrides)
 
     def __enter__(self) -> Self:
         if self._gateway.is_open:
@@ -101,8 +116,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if dialect == "sqlite":
             self.lock_for_writing()
         elif dialect == "postgresql":
-            self._advisory_lock(PROVIDER_LOCK, provider_id)
-            self._advisory_lock(CLIENT_LOCK, client_id)
+            self._advisory_locks(provider_id, client_id)
 
     def _began_immediate(self) -> bool:
         connection = self._gateway.connection
@@ -113,6 +127,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self._gateway.is_open:
             self._gateway.connection.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
-    def _advisory_lock(self, kind: int, entity_id: int) -> None:
-        if repositories.storable(entity_id):  # no row has another id: nothing to serialize
-            self._gateway.scalar(select(func.pg_advisory_xact_lock(kind, entity_id)))
+    def _advisory_locks(self, provider_id: int, client_id: int) -> None:
+        """Both locks in one round trip; PostgreSQL evaluates the select list in order."""
+        locks = [
+            func.pg_advisory_xact_lock(kind, entity_id)
+            for kind, entity_id in ((PROVIDER_LOCK, provider_id), (CLIENT_LOCK, client_id))
+            if repositories.storable(entity_id)  # no row has another id: nothing to serialize
+        ]
+        if locks:
+            self._gateway.first(select(*locks))

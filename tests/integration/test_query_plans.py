@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Executable, event, insert, text
+from sqlalchemy import Connection, event, insert, text
 
 from adapters.sqlalchemy import Database, queries
 from adapters.sqlalchemy.tables import (
@@ -98,10 +98,10 @@ def _explaining(connection: Connection, prefix: str) -> Iterator[None]:
         event.remove(connection, "before_cursor_execute", explain)
 
 
-def _plan(connection: Connection, statement: Executable) -> str:
+def _plan(connection: Connection, query: queries.Query) -> str:
     sqlite = connection.dialect.name == "sqlite"
     with _explaining(connection, "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "):
-        rows = connection.execute(statement).all()
+        rows = connection.execute(query.statement, query.params).all()
     return "\n".join(str(row[-1]) for row in rows)
 
 
