@@ -12,7 +12,7 @@ from app.api import (
     health,
     providers,
 )
-from app.api.base import Api
+from app.api.base import Api, IdConverter
 from app.api.swagger import assets
 
 _RESOURCES = (availabilities, appointments, providers, clients, availability_sync, health)
@@ -28,6 +28,7 @@ Providers publish weekly availability; clients book appointments against it.
 
 def register(app: Flask) -> Api:
     """Register every resource, the OpenAPI document and Swagger UI's local assets."""
+    app.url_map.converters["id"] = IdConverter
     api = Api(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
     for resource in _RESOURCES:
         api.register_blueprint(resource.blp)
