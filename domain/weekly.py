@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.errors import InvalidRequest
 from domain.intervals import Interval
@@ -30,11 +30,21 @@ def zone(name: str) -> ZoneInfo:
 
 
 def is_known_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA zone name (docs/DECISIONS.md, "Time zone names")."""
+    if name not in _iana_names():
+        return False
     try:
         zone(name)
     except InvalidRequest:
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _iana_names() -> frozenset[str]:
+    # The catalogue leaves out the host's own files (posix/, right/, posixrules); Debian's
+    # "localtime" (a link to the server's /etc/localtime) it lists, so it is removed here.
+    return frozenset(available_timezones() - {"localtime"})
 
 
 def wall_to_utc(wall: datetime, tz: ZoneInfo) -> datetime:

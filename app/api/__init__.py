@@ -13,7 +13,7 @@ from app.api import (
     providers,
     time_off,
 )
-from app.api.base import Api
+from app.api.base import Api, IdConverter
 from app.api.swagger import assets
 
 _RESOURCES = (
@@ -39,6 +39,7 @@ notice, booking horizon, minimum cancellation notice).
 
 def register(app: Flask) -> Api:
     """Register every resource, the OpenAPI document and Swagger UI's local assets."""
+    app.url_map.converters["id"] = IdConverter
     api = Api(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
     for resource in _RESOURCES:
         api.register_blueprint(resource.blp)

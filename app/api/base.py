@@ -12,7 +12,8 @@ from flask import Request
 from flask_smorest.utils import prepare_response
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from app.api.examples import DEFAULTS
@@ -29,7 +30,14 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Path ids: a non-integer or out-of-range id does not match the route, so it is a 404.
-ID = "int(min=1, max=9223372036854775807)"
+ID = "id(min=1, max=9223372036854775807)"
+
+
+class IdConverter(IntegerConverter):
+    """werkzeug's ``int`` converter, ASCII digits only: its ``\\d+`` also matches other
+    scripts' digits, routing e.g. a fullwidth one (U+FF11) to id 1. Registered by app.api."""
+
+    regex = r"[0-9]+"
 
 
 class Parser(FlaskParser):
@@ -44,6 +52,7 @@ class Parser(FlaskParser):
 
     def _raw_load_json(self, req: Request) -> Any:
         body = req.get_data(cache=True)
+        _refuse_cut_off(req, body)
         if not is_json_request(req):
             if body:
                 raise Problem(UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.")
@@ -60,6 +69,17 @@ class Parser(FlaskParser):
         self, error: Any, req: Request, *args: Any, **kw: Any
     ) -> NoReturn:
         raise Problem(MALFORMED_JSON, "The request body is not valid JSON.")
+
+
+def _refuse_cut_off(req: Request, body: bytes) -> None:
+    """413 for a streamed body (chunked, no Content-Length) that reached the size limit.
+
+    werkzeug stops reading such a body at MAX_CONTENT_LENGTH without an error, so what is
+    left would be parsed as if it were the whole body (docs/DECISIONS.md, "Request size limit").
+    """
+    limit = req.max_content_length
+    if req.content_length is None and limit is not None and len(body) >= limit:
+        raise RequestEntityTooLarge()
 
 
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest is untyped

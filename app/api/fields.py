@@ -15,8 +15,9 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 _RFC3339 = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?"
-    r"([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+    r"([Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"  # offsets: hours 00-23, minutes 00-59
 )
+_DIGITS = re.compile(r"-?[0-9]+")
 _TIMESTAMP_DOC = "RFC 3339 with an offset (`Z` or `±hh:mm`); answered in UTC with `Z`."
 
 
@@ -64,13 +65,17 @@ class UtcDateTime(fields.DateTime):
 
 class StrictInteger(fields.Integer):
     """In a JSON body only a genuine integer (no bool, float, string); ``strict=False`` for
-    query strings, where every value is text."""
+    query strings, where every value is text.
+
+    As text, only ASCII digits: ``int()`` alone would also read ``"1_000"``, ``" 7 "`` and
+    other scripts' digits (a fullwidth one, U+FF11).
+    """
 
     def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
         super().__init__(strict=strict, **kwargs)
 
     def _validated(self, value: Any) -> int:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (isinstance(value, str) and not _DIGITS.fullmatch(value)):
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
 

@@ -67,11 +67,13 @@ class AvailabilityQuerySchema(QuerySchema):
         required=True,
         metadata={"description": "End of the range (exclusive); at most 92 days after `from`."},
     )
-    duration = fields.Integer(
+    duration = StrictInteger(
+        strict=False,
         validate=validate.Range(5, 1440),
         metadata={"description": "Cut free windows into slots of this many minutes."},
     )
-    step = fields.Integer(
+    step = StrictInteger(
+        strict=False,
         validate=validate.Range(5, 1440),
         metadata={
             "description": "Minutes between the starts of candidate slots; needs `duration` "

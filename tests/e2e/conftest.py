@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import Config
 from app.services import services
+from tests.e2e.servers import Server, gunicorn
 from tests.e2e.support import FixedClock, new_client, new_provider, working_week, write_feed
 
 
@@ -59,3 +60,10 @@ def provider(http: FlaskClient, feed_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def customer(http: FlaskClient) -> dict[str, Any]:
     return new_client(http)
+
+
+@pytest.fixture
+def live(database_url: str, feed_path: Path) -> Iterator[Server]:
+    """Real gunicorn (``-w 4``, the shipped gunicorn.conf.py) on the test's fresh database."""
+    with gunicorn(database_url, feed_path) as server:
+        yield server

@@ -1,11 +1,34 @@
-"""With the database unreachable, /health and every endpoint answer 503 problem details."""
+"""With the database unreachable, /health and every endpoint answer 503 problem details.
+
+First through the Flask test client with a dead port; then through real gunicorn, with
+PostgreSQL reached through a TCP proxy the test cuts and restores, and with a SQLite file
+whose directory is missing and then appears: quick 503s, then recovery.
+"""
 
 from __future__ import annotations
 
+import shutil
+import time
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.e2e.conftest import build_app
-from tests.e2e.support import MONDAY, FixedClock, assert_problem, at, booking
+from tests.e2e.load import (
+    ONLY_POSTGRES,
+    ONLY_SQLITE,
+    booking,
+    booking_day,
+    instant,
+    new_clients,
+    open_providers,
+)
+from tests.e2e.servers import Server, gunicorn
+from tests.e2e.support import MONDAY, PROBLEM, FixedClock, assert_problem, at
+from tests.e2e.support import booking as monday_booking
+from tests.e2e.tcp_proxy import TcpProxy
 
 DEAD = "postgresql://postgres@127.0.0.1:1/nothing_listens_here"
 MOVE = {"starts_at": at(MONDAY, "10:00"), "ends_at": at(MONDAY, "10:30")}
@@ -34,7 +57,7 @@ def down(tmp_path_factory):
             f"/providers/1/availabilities?from={at(MONDAY, '00:00')}&to={at(MONDAY, '23:00')}",
             None,
         ),
-        ("post", "/appointments", booking(1, 1, "09:00", "09:30")),
+        ("post", "/appointments", monday_booking(1, 1, "09:00", "09:30")),
         ("get", "/appointments", None),
         ("get", "/appointments/1", None),
         ("patch", "/appointments/1", MOVE),
@@ -51,3 +74,157 @@ def test_every_endpoint_answers_503_with_retry_after(down, method, path, payload
     body = assert_problem(response, 503, "service-unavailable")
     assert int(response.headers["Retry-After"]) > 0
     assert "127.0.0.1" not in body["detail"]
+
+
+# --- Real gunicorn: the database goes away and comes back -------------------------------
+
+#: Each request must be answered within this, database down or not: no hang.
+ANSWER_WITHIN_S = 5.0
+RECOVERY_S = 10.0
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@dataclass(frozen=True, slots=True)
+class Ids:
+    provider: int = 1
+    client: int = 1
+    appointment: int = 1
+    moved: int = 2  # a second appointment, for PATCH: DELETE cancels the first
+    time_off: int = 1
+    removed_time_off: int = 2  # DELETE removes this one; GET reads the first
+
+
+def documented_operations(live: Server) -> set[tuple[str, str]]:
+    """Every (METHOD, path template) in the app's own OpenAPI document."""
+    spec = live.call("GET", "/openapi.json").body
+    return {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+
+def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, int]]:
+    """A valid request per operation: (path, JSON body, status when the database is up).
+
+    ``n`` keeps created names, emails and booked slots apart between rounds.
+    """
+    day = booking_day()
+    provider, client, appointment = (
+        f"/providers/{ids.provider}",
+        f"/clients/{ids.client}",
+        f"/appointments/{ids.appointment}",
+    )
+    window = f"from={instant(day, -60)}&to={instant(day, 600)}"
+    slot = booking(ids.client, ids.provider, instant(day, 60 * n), instant(day, 60 * n + 30))
+    move = {"starts_at": instant(day, 300 + 60 * n), "ends_at": instant(day, 330 + 60 * n)}
+    time_off = f"{provider}/time-off"
+    block = {"starts_at": instant(day, 660 + 60 * n), "ends_at": instant(day, 690 + 60 * n)}
+    return {
+        ("GET", "/providers/{provider_id}/time-off"): (time_off, None, 200),
+        ("POST", "/providers/{provider_id}/time-off"): (time_off, block, 201),
+        ("GET", "/providers/{provider_id}/time-off/{time_off_id}"): (
+            f"{time_off}/{ids.time_off}",
+            None,
+            200,
+        ),
+        ("DELETE", "/providers/{provider_id}/time-off/{time_off_id}"): (
+            f"{time_off}/{ids.removed_time_off}",
+            None,
+            204,
+        ),
+        ("PATCH", "/appointments/{appointment_id}"): (f"/appointments/{ids.moved}", move, 200),
+        ("GET", "/health"): ("/health", None, 200),
+        ("GET", "/providers"): ("/providers", None, 200),
+        ("POST", "/providers"): ("/providers", {"name": f"Dr. Down {n}"}, 201),
+        ("GET", "/providers/{provider_id}"): (provider, None, 200),
+        ("PATCH", "/providers/{provider_id}"): (provider, {"name": f"Dr. Back {n}"}, 200),
+        ("GET", "/providers/{provider_id}/availabilities"): (
+            f"{provider}/availabilities?{window}",
+            None,
+            200,
+        ),
+        ("POST", "/providers/{provider_id}/availability-sync"): (
+            f"{provider}/availability-sync",
+            None,
+            200,
+        ),
+        ("GET", "/clients"): ("/clients", None, 200),
+        ("POST", "/clients"): ("/clients", {"name": "Ada", "email": f"down{n}@example.com"}, 201),
+        ("GET", "/clients/{client_id}"): (client, None, 200),
+        ("GET", "/appointments"): ("/appointments", None, 200),
+        ("POST", "/appointments"): ("/appointments", slot, 201),
+        ("GET", "/appointments/{appointment_id}"): (appointment, None, 200),
+        ("DELETE", "/appointments/{appointment_id}"): (appointment, None, 200),
+    }
+
+
+def assert_every_operation_is_503_quickly(live: Server, ids: Ids) -> None:
+    requests = valid_requests(ids, 1)
+    assert set(requests) == documented_operations(live), "a valid request per operation"
+    for (method, _template), (path, body, _up) in sorted(requests.items()):
+        started = time.monotonic()
+        reply = live.call(method, path, body, timeout=ANSWER_WITHIN_S)
+        elapsed = time.monotonic() - started
+        assert reply.status == 503, (method, path, reply)
+        assert reply.content_type == PROBLEM, (method, path)
+        assert reply.body["type"].endswith("/problems/service-unavailable")
+        assert int(reply.headers["retry-after"]) > 0
+        assert elapsed < ANSWER_WITHIN_S, (method, path, elapsed)
+
+
+def assert_every_operation_works(live: Server, ids: Ids) -> None:
+    live.wait_until_healthy(timeout=RECOVERY_S)
+    for (method, _template), (path, body, status) in sorted(valid_requests(ids, 2).items()):
+        reply = live.call(method, path, body)
+        assert reply.status == status, (method, path, reply)
+
+
+def seed(live: Server) -> Ids:
+    """A provider open every day, a client and one appointment of theirs."""
+    (provider,) = open_providers(live, live.feed)
+    (client,) = new_clients(live, 1)
+    day = booking_day()
+    booked = []
+    for start in (0, 240):
+        body = booking(client, provider, instant(day, start), instant(day, start + 30))
+        reply = live.call("POST", "/appointments", body)
+        assert reply.status == 201, reply
+        booked.append(reply.body["id"])
+    blocks = []
+    for start in (1200, 1260):
+        block = {"starts_at": instant(day, start), "ends_at": instant(day, start + 30)}
+        reply = live.call("POST", f"/providers/{provider}/time-off", block)
+        assert reply.status == 201, reply
+        blocks.append(reply.body["id"])
+    return Ids(provider, client, booked[0], booked[1], blocks[0], blocks[1])
+
+
+@ONLY_POSTGRES
+def test_postgres_cut_off_makes_every_endpoint_a_quick_503_until_it_returns(
+    database_url, feed_path
+):
+    url = make_url(database_url)
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        proxied = url.set(host="127.0.0.1", port=proxy.port)
+        with gunicorn(proxied.render_as_string(hide_password=False), feed_path) as live:
+            ids = seed(live)
+            proxy.cut()
+            assert_every_operation_is_503_quickly(live, ids)
+            proxy.restore()
+            assert_every_operation_works(live, ids)
+
+
+@ONLY_SQLITE
+def test_a_sqlite_file_out_of_reach_makes_every_endpoint_a_503_until_it_appears(
+    database_url, feed_path, tmp_path
+):
+    here, away = tmp_path / "db", tmp_path / "db-away"
+    away.mkdir()
+    shutil.copyfile(make_url(database_url).database or "", away / "scheduling.sqlite3")
+    url = f"sqlite:///{here / 'scheduling.sqlite3'}"
+    with gunicorn(url, feed_path, healthy=False) as live:
+        assert_every_operation_is_503_quickly(live, Ids())
+        away.rename(here)
+        assert_every_operation_works(live, seed(live))

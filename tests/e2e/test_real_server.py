@@ -2,92 +2,37 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adapters.sqlalchemy.migrate import upgrade
+from tests.e2e import servers
+from tests.e2e.servers import gunicorn
 from tests.e2e.support import working_week, write_feed
-
-REPO = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 20
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def call(base: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        base + path, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read())
-
-
-def wait_for_health(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "gunicorn exited early"
-        try:
-            if call(base, "GET", "/health")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer /health within {START_TIMEOUT_S}s")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """gunicorn -w 3 with the shipped gunicorn.conf.py on a migrated SQLite file."""
+    """gunicorn -w 4 with the shipped gunicorn.conf.py on a migrated SQLite file."""
     tmp = tmp_path_factory.mktemp("gunicorn")
     database_url = f"sqlite:///{tmp / 'scheduling.sqlite3'}"
     upgrade(database_url)
     feed = tmp / "calendly_slots.json"
     write_feed(feed, {1: working_week(1)})
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CALENDLY_FIXTURE_PATH": str(feed),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-    }
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [str(gunicorn), "--config", "gunicorn.conf.py", "-w", "3", "wsgi:app"]
-    log = (tmp / "gunicorn.log").open("wb")
-    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(base, server)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
-        log.close()
+    with gunicorn(database_url, feed) as running:
+        yield running.base
+
+
+def call(base: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    reply = servers.call(base, method, path, body)
+    return reply.status, reply.body
 
 
 def test_booking_through_real_gunicorn_gives_201_then_409_and_moving_and_canceling_work(server):
@@ -119,6 +64,29 @@ def test_booking_through_real_gunicorn_gives_201_then_409_and_moving_and_canceli
         "Feeling better",
         "client",
     )
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_through_gunicorn(server):
+    """Without Content-Length, the body limit still holds (docs/DECISIONS.md, "Request size
+    limit"): the first 64 KiB alone are a valid request, yet the whole body is refused."""
+    valid = json.dumps({"name": "Chunky", "email": "chunky@example.com"}).encode()
+    body = valid + b" " * (64 * 1024 + 1 - len(valid))
+    connection = http.client.HTTPConnection(server.removeprefix("http://"), timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/clients",
+            body=(body[i : i + 8192] for i in range(0, len(body), 8192)),
+            headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        problem = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 413, problem
+    assert response.getheader("Content-Type") == "application/problem+json"
+    assert problem["status"] == 413
 
 
 def chromium() -> str:

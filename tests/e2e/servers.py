@@ -1,0 +1,181 @@
+"""Real gunicorn for the tests: the one way a test starts the shipped server.
+
+``gunicorn(database_url, feed)`` runs ``gunicorn --config gunicorn.conf.py -w 4 wsgi:app``
+from this checkout on a free 127.0.0.1 port, waits for ``/health``, yields a ``Server``
+and stops it (SIGTERM, then SIGKILL to its process group after a timeout). ``call`` is a
+small urllib client that never raises for an HTTP status.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+START_TIMEOUT_S = 30
+STOP_TIMEOUT_S = 15
+REQUEST_TIMEOUT_S = 10
+WORKERS = 4
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One HTTP answer: status, headers (lower-case names), content type and JSON body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: Any
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+
+def call(
+    base: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = REQUEST_TIMEOUT_S,
+) -> Reply:
+    """Send one request; ``body`` is sent as JSON. Network errors propagate (OSError)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        base + path,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return _reply(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return _reply(error.code, error.headers, error.read())
+
+
+def _reply(status: int, headers: Any, raw: bytes) -> Reply:
+    names = {name.lower(): value for name, value in headers.items()}
+    return Reply(status, names, json.loads(raw) if raw else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A running gunicorn: its base URL, master process, log file and feed file."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    feed: Path
+
+    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return call(self.base, method, path, body, **kwargs)
+
+    def worker_pids(self) -> set[int]:
+        """The master's child processes, i.e. its workers (from /proc)."""
+        children: set[int] = set()
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            children.update(int(pid) for pid in task.read_text().split())
+        return children
+
+    def log_tail(self, size: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-size:]
+
+    def wait_until_healthy(self, timeout: float = START_TIMEOUT_S) -> float:
+        """Wait for ``/health`` to answer 200; return the seconds it took."""
+        return self._wait(lambda status: status == 200, timeout, "answer /health with 200")
+
+    def wait_until_answering(self, timeout: float = START_TIMEOUT_S) -> float:
+        """Wait for ``/health`` to answer anything over HTTP (e.g. a 503)."""
+        return self._wait(lambda _status: True, timeout, "answer HTTP")
+
+    def _wait(self, good: Any, timeout: float, what: str) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.process.poll() is not None:
+                pytest.fail(f"gunicorn exited early:\n{self.log_tail()}")
+            try:
+                if good(self.call("GET", "/health", timeout=2).status):
+                    return time.monotonic() - started
+            except OSError:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"gunicorn did not {what} within {timeout}s:\n{self.log_tail()}")
+
+
+@contextmanager
+def gunicorn(
+    database_url: str,
+    feed: Path,
+    *,
+    workers: int = WORKERS,
+    log: Path | None = None,
+    healthy: bool = True,
+) -> Iterator[Server]:
+    """Serve this checkout with the shipped gunicorn.conf.py and ``-w workers``.
+
+    Waits until ``/health`` answers 200, or (``healthy=False``) answers at all.
+    """
+    port = free_port()
+    log = log or feed.with_name(f"gunicorn-{port}.log")
+    env = {
+        **os.environ,
+        # The venv may hold an editable install of another checkout: run this one.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        "DATABASE_URL": database_url,
+        "CALENDLY_FIXTURE_PATH": str(feed),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    command = [str(GUNICORN), "--config", "gunicorn.conf.py", "-w", str(workers), "wsgi:app"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so a stuck stop can kill it all
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log, feed)
+    try:
+        if healthy:
+            server.wait_until_healthy()
+        else:
+            server.wait_until_answering()
+        yield server
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
