@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/scheduling.sqlite3
 
-.PHONY: install browser run test lint contract migrate seed sync bench clean
+.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http clean
 
 install: $(STAMP)
 
@@ -49,6 +49,16 @@ test: lint contract browser
 
 bench: install
 	$(BIN)/python -m bench.free_time
+
+# wrk, the HTTP load generator, from Debian's packages when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+# The HTTP benchmark (docs/BENCHMARKS.md): SQLite and PostgreSQL (BENCH_POSTGRES_ADMIN_URL,
+# default postgresql://postgres@127.0.0.1:5432/postgres). BENCH_ARGS=--quick for a smoke run.
+bench-http: install wrk
+	$(BIN)/python -m bench.http $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -1,0 +1,277 @@
+"""The HTTP benchmark's report, as markdown: figures, targets, plans, machine, commands."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from bench.inspection import Plan
+from bench.load import Result, Summary
+from bench.servers import Server
+
+BARE, GET, GET_SMALL, POST = "bare", "GET", "GET small", "POST"
+TARGETS = (BARE, GET, GET_SMALL, POST)
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+#: The issue's targets: GET and POST as ratios of the bare endpoint's requests/s.
+GET_RATIO = {"sqlite": 0.35, "postgresql": 0.25}
+POST_RATIO = 0.15
+TAIL_RATIO = 4.0
+GROWTH_RATIO = 1.2
+SIZE = "size MB"  # in Measurement.loads, beside the seconds of each step
+
+
+@dataclass
+class Measurement:
+    """Everything measured on one database."""
+
+    database: str
+    sizes: tuple[int, int]  # appointments in the big and the small dataset
+    loads: dict[int, dict[str, float]] = field(default_factory=dict)
+    durability: dict[str, str] = field(default_factory=dict)
+    results: dict[str, list[Result]] = field(default_factory=lambda: {t: [] for t in TARGETS})
+    plans: list[Plan] = field(default_factory=list)
+    servers: list[Server] = field(default_factory=list)
+    wrk_commands: dict[str, str] = field(default_factory=dict)
+    slots_per_run: int = 0
+
+    @property
+    def name(self) -> str:
+        return NAMES[self.database]
+
+    def summary(self, target: str) -> Summary:
+        return Summary.of(self.results[target])
+
+    def ratio(self, target: str) -> float:
+        """Requests/s over the bare endpoint's in the same round; the median over rounds."""
+        pairs = zip(self.results[target], self.results[BARE], strict=True)
+        return statistics.median(r.rps / bare.rps for r, bare in pairs)
+
+    def growth(self) -> float:
+        """GET p50 latency on the big dataset over the small one's in the same round (median)."""
+        pairs = zip(self.results[GET], self.results[GET_SMALL], strict=True)
+        return statistics.median(big.p50_us / small.p50_us for big, small in pairs)
+
+
+def _ms(microseconds: float) -> str:
+    return f"{microseconds / 1000:.2f}"
+
+
+def short(count: int) -> str:
+    """1,000,000 as 1M, 10,000 as 10k."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if count >= size and count % size == 0:
+            return f"{count // size}{suffix}"
+    return str(count)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _labels(m: Measurement) -> dict[str, str]:
+    big, small = (f"{n:,}" for n in m.sizes)
+    return {
+        BARE: "bare `GET /` (ceiling)",
+        GET: f"`GET /providers/{{id}}/availabilities`, {big} appointments",
+        GET_SMALL: f"`GET /providers/{{id}}/availabilities`, {small} appointments",
+        POST: f"`POST /appointments`, {big} appointments",
+    }
+
+
+def _summary_table(m: Measurement) -> Iterator[str]:
+    header = "req/s | p50 ms | p99 ms | p99/p50 | ratio to bare | non-2xx | socket errors"
+    yield f"| endpoint | {header} | server CPU ms/req | CPU ratio |"
+    yield "|---" * 10 + "|"
+    for target, label in _labels(m).items():
+        s = m.summary(target)
+        yield (
+            f"| {label} | {s.rps:.0f} | {_ms(s.p50_us)} | {_ms(s.p99_us)} | "
+            f"{s.p99_us / s.p50_us:.1f} | {m.ratio(target):.2f} | {s.non_2xx} | "
+            f"{s.socket_errors} | {s.cpu_ms:.2f} | {m.summary(BARE).cpu_ms / s.cpu_ms:.2f} |"
+        )
+
+
+def _runs_table(m: Measurement) -> Iterator[str]:
+    """Each round: every target's figures, and the ratios measured within the round."""
+    ratios = ("GET/bare", "POST/bare", "GET p50 {}/{}".format(*map(short, m.sizes)))
+    header = [f"{t}: req/s, p50, p99 ms" for t in TARGETS] + list(ratios)
+    yield "| run | " + " | ".join(header) + " |"
+    yield "|---" * (len(TARGETS) + len(ratios) + 1) + "|"
+    for run in range(len(m.results[BARE])):
+        r = {t: m.results[t][run] for t in TARGETS}
+        cells = [f"{x.rps:.0f}, {_ms(x.p50_us)}, {_ms(x.p99_us)}" for x in r.values()]
+        cells += [
+            f"{r[GET].rps / r[BARE].rps:.2f}",
+            f"{r[POST].rps / r[BARE].rps:.2f}",
+            f"{r[GET].p50_us / r[GET_SMALL].p50_us:.2f}",
+        ]
+        yield f"| {run + 1} | " + " | ".join(cells) + " |"
+
+
+def _loads_table(m: Measurement) -> Iterator[str]:
+    """Seconds per load step, their total, and the database's size afterwards."""
+    figures = next(iter(m.loads.values()))
+    steps = [step for step in figures if step != SIZE]
+    yield "| appointments | " + " | ".join(f"{s} s" for s in steps) + " | total s | size MB |"
+    yield "|---" * (len(steps) + 3) + "|"
+    for count, timings in m.loads.items():
+        cells = " | ".join(f"{timings[s]:.1f}" for s in steps)
+        total = sum(timings[s] for s in steps)
+        yield f"| {count:,} | {cells} | {total:.1f} | {timings[SIZE]:.0f} |"
+
+
+def targets(ms: list[Measurement]) -> Iterator[str]:
+    """One row per target of the issue, one column per database: figure and verdict."""
+    small, big = (short(n) for n in ms[0].sizes[::-1])
+    rows: list[tuple[str, Callable[[Measurement], tuple[str, bool]]]] = [
+        ("GET ≥ 0.35× bare (SQLite), ≥ 0.25× (PostgreSQL)", _get_ratio),
+        ("POST ≥ 0.15× bare", _post_ratio),
+        ("GET p99 ≤ 4× p50 at 32 connections", lambda m: _tail(m, GET)),
+        ("POST p99 ≤ 4× p50 at 32 connections", lambda m: _tail(m, POST)),
+        (f"GET p50 growth {small} → {big} ≤ 1.2×", _growth),
+        ("every POST a 201 (no slot reused)", _all_created),
+    ]
+    yield "| target | " + " | ".join(m.name for m in ms) + " |"
+    yield "|---" * (len(ms) + 1) + "|"
+    for label, judge in rows:
+        cells = (" ".join((figure, _verdict(ok))) for figure, ok in map(judge, ms))
+        yield f"| {label} | " + " | ".join(cells) + " |"
+
+
+def _get_ratio(m: Measurement) -> tuple[str, bool]:
+    return f"{m.ratio(GET):.2f}×", m.ratio(GET) >= GET_RATIO[m.database]
+
+
+def _post_ratio(m: Measurement) -> tuple[str, bool]:
+    return f"{m.ratio(POST):.2f}×", m.ratio(POST) >= POST_RATIO
+
+
+def _growth(m: Measurement) -> tuple[str, bool]:
+    return f"{m.growth():.2f}×", m.growth() <= GROWTH_RATIO
+
+
+def _tail(m: Measurement, target: str) -> tuple[str, bool]:
+    s = m.summary(target)
+    return f"{s.p99_us / s.p50_us:.1f}×", s.p99_us <= TAIL_RATIO * s.p50_us
+
+
+def _all_created(m: Measurement) -> tuple[str, bool]:
+    s = m.summary(POST)
+    failed = s.non_2xx + s.socket_errors + s.reused_slots
+    return f"{failed} failed or reused", failed == 0
+
+
+def _plans(m: Measurement) -> Iterator[str]:
+    command = "EXPLAIN QUERY PLAN" if m.database == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS)"
+    for plan in m.plans:
+        yield f"{m.name}, {plan.title}, `{command}` at {m.sizes[0]:,} appointments:"
+        yield ""
+        yield "```sql"
+        yield plan.sql
+        yield f"-- parameters: {plan.parameters}"
+        yield "```"
+        yield ""
+        yield "```"
+        yield plan.plan
+        yield "```"
+        yield ""
+
+
+def database_section(m: Measurement) -> Iterator[str]:
+    yield f"### {m.name}"
+    yield ""
+    yield "Durability as served: " + ", ".join(f"`{k}` = {v}" for k, v in m.durability.items())
+    yield ""
+    yield "Medians of the runs:"
+    yield ""
+    yield from _summary_table(m)
+    yield ""
+    yield "Each run, and the ratios measured within it:"
+    yield ""
+    yield from _runs_table(m)
+    yield ""
+    yield f"Dataset loads ({m.slots_per_run:,} free slots per POST run):"
+    yield ""
+    yield from _loads_table(m)
+    yield ""
+
+
+NOTES = (
+    "- Served with the shipped `gunicorn.conf.py` (sync workers, `WEB_CONCURRENCY` of them, "
+    "access and error log to stdout). Each server's stdout goes to "
+    "`bench/results/gunicorn-*.log`, so the access log is written to a file, as under a "
+    "process supervisor. The one command-line addition is `--control-socket` (a path per "
+    "server): gunicorn's default control socket path is shared by every gunicorn on the "
+    "machine. It plays no part in serving requests.",
+    "- Shipped `max_requests = 10000` (jitter 1000): workers are recycled during the runs, "
+    "more often on the faster bare endpoint.",
+    "- Sync workers close every connection, so each request opens a new TCP connection, for "
+    "every target alike.",
+    "- wrk (2 threads) and the database share the machine's cores with the servers, on "
+    "loopback. Targets are measured in interleaved rounds (bare, GET 1M, GET 10k, POST), so "
+    "a noisy neighbour hits all of them. Requests/s and percentiles are medians over the "
+    "runs; a ratio (to the bare endpoint, or GET 1M over GET 10k) is taken within each round "
+    "and the median over the rounds is reported.",
+    "- Server CPU ms/req: CPU time of the gunicorn master and workers (recycled ones "
+    "included, from /proc) over wrk's completed requests. Less sensitive to neighbours than "
+    "requests/s; the CPU ratio (bare's CPU per request over the endpoint's) hints at the "
+    "ratio a quiet machine would show. It leaves out wrk, and PostgreSQL's own processes, "
+    "so on PostgreSQL it flatters the endpoints.",
+    "- Dataset (bench/dataset.py): providers in 15 IANA zones with 10-20 weekday windows in a "
+    "10-hour day; appointments of 30, 45 or 60 minutes, one per one-hour cell of the "
+    "windows, over 104 weeks centred on now, every 20th canceled; client p books provider p.",
+    "- GET: a random provider and a random one-week range among the next 50 weeks. POST: "
+    "distinct free slots (30-60 minutes) cut from the GET answers for weeks 5-8 ahead, "
+    "before the runs; wrk thread i of n sends lines i, i+n, ... of its run's own file.",
+)
+
+
+@dataclass
+class Context:
+    """How the benchmark was run, and on what."""
+
+    command: str
+    started: str
+    finished: str = ""
+    machine: dict[str, str] = field(default_factory=dict)
+    load_before: str = ""
+    load_after: str = ""
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+def _commands(ms: list[Measurement]) -> Iterator[str]:
+    yield "```sh"
+    for m in ms:
+        yield f"# {m.name}"
+        for server in m.servers:
+            yield server.command
+        for target, command in m.wrk_commands.items():
+            yield f"{command}  # {target}"
+    yield "```"
+
+
+def render(ms: list[Measurement], context: Context) -> str:
+    """The whole report."""
+    lines = [
+        "## HTTP benchmark report",
+        "",
+        f"Run `{context.command}`, {context.started} to {context.finished} (UTC).",
+        "",
+        "Settings: " + ", ".join(f"{k} {v}" for k, v in context.settings.items()) + ".",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in context.machine.items()) + ".",
+        f"Load average (1, 5, 15 min) before: {context.load_before}; after: {context.load_after}.",
+        "",
+        "### Targets",
+        "",
+        *targets(ms),
+        "",
+    ]
+    for m in ms:
+        lines += [*database_section(m)]
+    lines += ["### Query plans", ""]
+    for m in ms:
+        lines += [*_plans(m)]
+    lines += ["### Commands", "", *_commands(ms), "", "### Notes", "", *NOTES, ""]
+    return "\n".join(lines)
