@@ -146,8 +146,35 @@ def _numbered(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     return ((number, *row) for number, row in enumerate(rows, start=1))
 
 
+#: The columns each table's rows fill, in order; the others keep their defaults.
+COLUMNS = {
+    "providers": ("id", "name", "email", "timezone", "accepts_new_clients"),
+    "clients": ("id", "name", "email"),
+    "weekly_windows": (
+        "id",
+        "provider_id",
+        "source",
+        "external_id",
+        "start_day",
+        "start_minute",
+        "end_day",
+        "end_minute",
+    ),
+    "appointments": (
+        "id",
+        "client_id",
+        "provider_id",
+        "starts_at",
+        "ends_at",
+        "status",
+        "created_at",
+        "canceled_at",
+    ),
+}
+
+
 def table_rows(spec: Spec) -> Iterator[tuple[Table, Iterable[tuple[Any, ...]]]]:
-    """Each table with its rows, in the order of the table's columns, ids from 1."""
+    """Each table with its rows, in the order of ``COLUMNS[table]``, ids from 1."""
     ids = range(1, spec.providers + 1)
     yield (
         providers,
@@ -178,7 +205,7 @@ def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[
 
 def _executemany(connection: Connection, table: Table, rows: Iterable[tuple[Any, ...]]) -> None:
     """Parameterised executemany through Core, so the column types format the values."""
-    names = [column.name for column in table.columns]
+    names = COLUMNS[table.name]
     for batch in _batches(rows, BATCH):
         connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in batch])
 
@@ -187,7 +214,7 @@ def _copy(connection: Connection, table: Table, rows: Iterable[tuple[Any, ...]])
     """PostgreSQL COPY ... FROM STDIN through psycopg, then move the id sequence past the rows."""
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name),
-        sql.SQL(", ").join(sql.Identifier(column.name) for column in table.columns),
+        sql.SQL(", ").join(sql.Identifier(name) for name in COLUMNS[table.name]),
     )
     driver = connection.connection.driver_connection
     assert driver is not None

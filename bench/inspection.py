@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, event
+from sqlalchemy import Connection, Engine, event
 
 from adapters.sqlalchemy import Database, queries
 from app import create_app
@@ -78,11 +78,11 @@ def _explaining(connection: Connection, prefix: str) -> Iterator[list[tuple[str,
         event.remove(connection, "before_cursor_execute", explain)
 
 
-def _plan(connection: Connection, title: str, statement: Executable) -> Plan:
+def _plan(connection: Connection, title: str, query: queries.Query) -> Plan:
     sqlite = connection.dialect.name == "sqlite"
     prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, BUFFERS) "
     with _explaining(connection, prefix) as sent:
-        rows = connection.execute(statement).all()
+        rows = connection.execute(query.statement, query.params).all()
     sql, parameters = sent[-1]
     sql = "\n".join(line.rstrip() for line in sql.splitlines())
     return Plan(title, sql, repr(parameters), "\n".join(str(row[-1]) for row in rows))

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Table, func, insert, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy import queries, rows
@@ -43,6 +43,15 @@ def storable(entity_id: int) -> bool:
 
 class _Repository:
     table: Table
+    #: Built once per table (see __init_subclass__), executed with bound parameters.
+    _by_id: Any
+    _insert_returning_id: Any
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "table" in cls.__dict__ and "id" in cls.table.c:
+            cls._by_id = select(cls.table).where(cls.table.c.id == bindparam("id"))
+            cls._insert_returning_id = insert(cls.table).returning(cls.table.c.id)
 
     def __init__(self, gateway: Gateway) -> None:
         self._db = gateway
@@ -50,7 +59,7 @@ class _Repository:
     def _get(self, entity_id: int, translate: Callable[[Row[Any]], T]) -> T | None:
         if not storable(entity_id):
             return None
-        row = self._db.first(select(self.table).where(self.table.c.id == entity_id))
+        row = self._db.first(queries.Query(self._by_id, {"id": entity_id}))
         return None if row is None else translate(row)
 
     def _page(
@@ -63,9 +72,7 @@ class _Repository:
     def _insert(self, values: rows.Values, entity_id: int | None) -> int:
         """Insert a row, with ``entity_id`` if given, and return its id."""
         if entity_id is None:
-            return int(
-                self._db.scalar(insert(self.table).values(values).returning(self.table.c.id))
-            )
+            return int(self._db.scalar(queries.Query(self._insert_returning_id, values)))
         if not storable(entity_id):
             raise errors.InvalidRequest(f"id {entity_id} is out of range")
         self._db.run(insert(self.table).values(id=entity_id, **values))

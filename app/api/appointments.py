@@ -66,7 +66,7 @@ _LOCATION = {
 
 @blp.route("/appointments")
 class Appointments(MethodView):
-    @blp.arguments(AppointmentQuerySchema, location="query")
+    @blp.arguments(AppointmentQuerySchema(), location="query")
     @blp.response(200, AppointmentSchema(many=True), example=[_APPOINTMENT])
     @blp.paginate()
     @blp.doc(
@@ -84,8 +84,8 @@ class Appointments(MethodView):
             lambda offset, limit: list_appointments(services().uow(), criteria, offset, limit),
         )
 
-    @blp.arguments(BookingSchema, example=_BOOKING)
-    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(BookingSchema(), example=_BOOKING)
+    @blp.arguments(IdempotencyHeaderSchema(), location="headers")
     @blp.response(201, AppointmentSchema, example=_APPOINTMENT, headers=_LOCATION)
     @blp.doc(
         description="The time must lie inside the provider's free time (see the "
@@ -126,7 +126,7 @@ class AppointmentById(MethodView):
         """Read an appointment."""
         return get_appointment(services().uow(), appointment_id)
 
-    @blp.arguments(RescheduleSchema, example=_MOVE)
+    @blp.arguments(RescheduleSchema(), example=_MOVE)
     @blp.response(200, AppointmentSchema, example={**_APPOINTMENT, **_MOVE})
     @blp.doc(
         description="Moves a scheduled appointment in one transaction. The new time is "
@@ -152,8 +152,8 @@ class AppointmentById(MethodView):
         svc = services()
         return reschedule(svc.uow(), svc.clock, appointment_id, **move)
 
-    @blp.arguments(CancellationSchema, required=False, example=_CANCELLATION)
-    @blp.arguments(CancellationQuerySchema, location="query")
+    @blp.arguments(CancellationSchema(), required=False, example=_CANCELLATION)
+    @blp.arguments(CancellationQuerySchema(), location="query")
     @blp.response(200, AppointmentSchema, example=_CANCELED)
     @blp.doc(
         description="The appointment is kept with `status: canceled`. `reason` and "

@@ -34,7 +34,7 @@ _EXAMPLE = {
 
 @blp.route(f"/providers/<{ID}:provider_id>/availabilities")
 class Availabilities(MethodView):
-    @blp.arguments(AvailabilityQuerySchema, location="query")
+    @blp.arguments(AvailabilityQuerySchema(), location="query")
     @blp.response(200, AvailabilitySchema, example=_EXAMPLE)
     @blp.doc(
         description="Free windows are the provider's weekly windows plus extra availability "

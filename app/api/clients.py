@@ -30,7 +30,7 @@ _LOCATION = {
 
 @blp.route("/clients")
 class Clients(MethodView):
-    @blp.arguments(PageQuerySchema, location="query")
+    @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, ClientSchema(many=True), example=[_CLIENT])
     @blp.paginate()
     @problems(blp, {422: "Invalid pagination parameters or an unknown query parameter."})
@@ -41,7 +41,7 @@ class Clients(MethodView):
             lambda offset, limit: list_clients(services().uow(), offset, limit),
         )
 
-    @blp.arguments(ClientCreateSchema, example=_NEW)
+    @blp.arguments(ClientCreateSchema(), example=_NEW)
     @blp.response(201, ClientSchema, example=_CLIENT, headers=_LOCATION)
     @problems(
         blp,

@@ -63,7 +63,7 @@ _POLICY_DOC = (
 
 @blp.route("/providers")
 class Providers(MethodView):
-    @blp.arguments(PageQuerySchema, location="query")
+    @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, ProviderSchema(many=True), example=[_PROVIDER])
     @blp.paginate()
     @problems(blp, {422: "Invalid pagination parameters or an unknown query parameter."})
@@ -74,7 +74,7 @@ class Providers(MethodView):
             lambda offset, limit: list_providers(services().uow(), offset, limit),
         )
 
-    @blp.arguments(ProviderCreateSchema, example=_NEW)
+    @blp.arguments(ProviderCreateSchema(), example=_NEW)
     @blp.response(201, ProviderSchema, example=_PROVIDER, headers=_LOCATION)
     @blp.doc(
         description="`timezone` defaults to UTC, `accepts_new_clients` to true, and every "
@@ -95,7 +95,7 @@ class ProviderById(MethodView):
         """Read a provider."""
         return get_provider(services().uow(), provider_id)
 
-    @blp.arguments(ProviderPatchSchema, example=_POLICIES)
+    @blp.arguments(ProviderPatchSchema(), example=_POLICIES)
     @blp.response(200, ProviderSchema, example={**_PROVIDER, **_POLICIES})
     @blp.doc(
         description="Send any of the fields; the others are kept. `email` may be null, and "

@@ -64,7 +64,7 @@ _PROVIDER_404 = {404: "No provider has this id."}
 
 @blp.route(f"/providers/<{ID}:provider_id>/time-off")
 class TimeOff(MethodView):
-    @blp.arguments(TimeOffQuerySchema, location="query")
+    @blp.arguments(TimeOffQuerySchema(), location="query")
     @blp.response(200, TimeOffSchema(many=True), example=[_EXTRA, _TIME_OFF])
     @blp.doc(
         description="Both kinds, ordered by `starts_at`; `from`/`to` keep the entries "
@@ -75,7 +75,7 @@ class TimeOff(MethodView):
         """List a provider's time off and extra availability."""
         return list_overrides(services().uow(), provider_id, query.get("lower"), query.get("upper"))
 
-    @blp.arguments(TimeOffCreateSchema, example=_NEW)
+    @blp.arguments(TimeOffCreateSchema(), example=_NEW)
     @blp.response(
         201,
         TimeOffCreatedSchema,
