@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy import Database, metadata
-from adapters.sqlalchemy.database import make_engine
+from adapters.sqlalchemy.database import normalize_url
 from adapters.sqlalchemy.migrate import upgrade
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
@@ -48,8 +49,11 @@ def postgres_url() -> str:
 
 @pytest.fixture(scope="session")
 def postgres_engine(postgres_url: str) -> Iterator[Engine]:
-    """An engine on the PostgreSQL test database, for emptying it between tests."""
-    engine = make_engine(postgres_url)
+    """An engine on the PostgreSQL test database, for emptying it between tests.
+
+    Unpooled: some tests terminate every backend of the database, this one's included.
+    """
+    engine = create_engine(normalize_url(postgres_url), poolclass=NullPool)
     yield engine
     engine.dispose()
 

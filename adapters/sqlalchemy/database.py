@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy.errors import translated
@@ -18,6 +21,8 @@ DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'scheduling.sqlite3'}"
 #: How long a SQLite writer waits for the write lock before giving up.
 SQLITE_BUSY_TIMEOUT_S = 10
 POSTGRES_CONNECT_TIMEOUT_S = 3
+#: A pooled PostgreSQL connection idle this long is pinged before it is used again.
+IDLE_BEFORE_PING_S = 1.0
 
 
 def normalize_url(url: str) -> str:
@@ -39,12 +44,36 @@ def make_engine(url: str, *, for_migrations: bool = False) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **pooling)
         _configure_sqlite(engine, foreign_keys=not for_migrations)
         return engine
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
-        **pooling,
+    engine = create_engine(
+        url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, **pooling
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only if it sat idle (docs/DECISIONS.md, "Reconnecting").
+
+    ``pool_pre_ping`` would ping before every use, a round trip per request. A connection in
+    steady use needs none; one that idled through a restart or an outage is pinged, and a dead
+    one is replaced before the request sees it (SQLAlchemy's pessimistic-disconnect recipe).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING_S:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except psycopg.Error as exc:
+            raise sa_exc.DisconnectionError() from exc  # the pool retries with a new connection
 
 
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Executable, Row
+from sqlalchemy.sql.dml import UpdateBase
 
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.queries import Query
@@ -24,6 +25,7 @@ class Gateway:
         self._connection: Connection | None = None
         self._versions: dict[int, int] = {}
         self._changed_schedules = False
+        self._autocommit_reads = False
 
     @property
     def connection(self) -> Connection:
@@ -35,10 +37,29 @@ class Gateway:
     def is_open(self) -> bool:
         return self._connection is not None
 
-    def attach(self, connection: Connection) -> None:
+    def attach(self, connection: Connection, *, autocommit_reads: bool = False) -> None:
+        """Use ``connection``; with ``autocommit_reads``, statements autocommit until a write.
+
+        On PostgreSQL's READ COMMITTED every statement sees its own snapshot anyway, so reads
+        made before a unit's first write lose nothing by running outside a transaction, and
+        a read-only unit saves its BEGIN and ROLLBACK round trips (docs/DECISIONS.md,
+        "Read-only units on PostgreSQL").
+        """
         self._connection = connection
         self._versions.clear()
         self._changed_schedules = False
+        self._autocommit_reads = autocommit_reads
+        if autocommit_reads:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+
+    def begin_transaction(self) -> None:
+        """From here on, the unit's statements run in one transaction."""
+        if not self._autocommit_reads:
+            return
+        connection = self.connection
+        connection.rollback()  # ends SQLAlchemy's marker; autocommit reads left nothing open
+        connection.execution_options(isolation_level=connection.default_isolation_level)
+        self._autocommit_reads = False
 
     def detach(self) -> Connection | None:
         connection, self._connection = self._connection, None
@@ -63,6 +84,9 @@ class Gateway:
         return self.connection.dialect.name
 
     def _execute(self, statement: Statement) -> CursorResult[Any]:
+        executable = statement.statement if isinstance(statement, Query) else statement
+        if isinstance(executable, UpdateBase):
+            self.begin_transaction()
         if isinstance(statement, Query):
             return self.connection.execute(statement.statement, statement.params)
         return self.connection.execute(statement)

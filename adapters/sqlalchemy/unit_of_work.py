@@ -52,7 +52,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             raise RuntimeError("this unit of work is already open")
         with translated():
             connection = self._engine.connect()
-        self._gateway.attach(connection)
+            self._gateway.attach(
+                connection, autocommit_reads=connection.dialect.name == "postgresql"
+            )
         return self
 
     def __exit__(
@@ -89,9 +91,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
         A concurrent writer then makes this unit wait (up to the busy timeout) rather than
         fail later (docs/DECISIONS.md, "Write locks in units that read then write").
-        PostgreSQL needs nothing: a writer there waits for row locks instead of failing. On
-        both databases it must come before the transaction's first query, except that after
-        BEGIN IMMEDIATE it is a no-op.
+        PostgreSQL needs no lock (a writer there waits for row locks instead of failing); the
+        unit just becomes one transaction from here on. On both databases it must come before
+        the transaction's first query, except that after BEGIN IMMEDIATE it is a no-op.
         """
         connection = self._gateway.connection
         if connection.in_transaction():
@@ -99,6 +101,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 raise RuntimeError("the write lock must be taken before any query in the unit")
             return
         if self._gateway.dialect != "sqlite":
+            self._gateway.begin_transaction()
             return
         connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         with translated():
@@ -116,6 +119,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if dialect == "sqlite":
             self.lock_for_writing()
         elif dialect == "postgresql":
+            self._gateway.begin_transaction()  # transaction-scoped locks need a transaction
             self._advisory_locks(provider_id, client_id)
 
     def _began_immediate(self) -> bool:

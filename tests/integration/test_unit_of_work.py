@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
+import psycopg
 import pytest
 
 from adapters.sqlalchemy import Database
 from adapters.sqlalchemy import database as database_module
 from domain.errors import StoreUnavailable
 from domain.model import Client, Provider
-from tests.integration.support import open_practice
+from tests.integration.support import at, open_practice
 
 
 def _providers(database: Database) -> list[str]:
@@ -204,3 +206,34 @@ def test_on_sqlite_a_writer_kept_waiting_too_long_gets_store_unavailable(
     finally:
         holder.dispose()
         waiter.dispose()
+
+
+def test_reads_before_a_write_do_not_stop_the_write_from_rolling_back(
+    database: Database,
+) -> None:
+    with database.unit_of_work() as uow:
+        assert uow.providers.get(1) is None  # on PostgreSQL this read autocommits
+        uow.providers.add(Provider("Written, never committed"))
+        assert uow.providers.list(0, 10)[1] == 1
+    with database.unit_of_work() as uow:
+        assert uow.providers.list(0, 10) == ([], 0)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgres_reads_run_outside_a_transaction_until_the_unit_writes(
+    database: Database,
+) -> None:
+    def server_transaction_open(uow: Any) -> bool:
+        driver = uow._gateway.connection.connection.driver_connection
+        return bool(driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+    with database.unit_of_work() as uow:
+        uow.providers.get(1)
+        uow.appointments.scheduled_for_provider(1, at(7, 0), at(8, 0))
+        assert not server_transaction_open(uow)  # no BEGIN sent, so no ROLLBACK needed
+        uow.providers.add(Provider("Writes begin a transaction"))
+        assert server_transaction_open(uow)
+    with database.unit_of_work() as uow:
+        uow.lock_for_writing()
+        uow.providers.get(1)
+        assert server_transaction_open(uow)

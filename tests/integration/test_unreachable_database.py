@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.sqlalchemy import Database
+from adapters.sqlalchemy import database as database_module
 from adapters.sqlalchemy.database import make_engine
 from domain import services
 from domain.errors import StoreUnavailable
@@ -68,13 +69,28 @@ def _kill_other_backends(database_url: str) -> int:
 
 
 @ONLY_POSTGRES
-def test_a_pooled_connection_that_died_is_replaced_unnoticed(
+def test_a_pooled_connection_that_died_while_idle_is_replaced_unnoticed(
+    database: Database, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database_module, "IDLE_BEFORE_PING_S", 0.0)  # idle long enough
+    with database.unit_of_work() as uow:
+        uow.providers.add(Provider("Before"))
+        uow.commit()
+    assert _kill_other_backends(database_url) >= 1
+    with database.unit_of_work() as uow:
+        assert [p.name for p in uow.providers.list(0, 10)[0]] == ["Before"]
+
+
+@ONLY_POSTGRES
+def test_a_connection_in_steady_use_that_died_fails_once_then_the_pool_reconnects(
     database: Database, database_url: str
 ) -> None:
     with database.unit_of_work() as uow:
         uow.providers.add(Provider("Before"))
         uow.commit()
     assert _kill_other_backends(database_url) >= 1
+    with pytest.raises(StoreUnavailable), database.unit_of_work() as uow:
+        uow.providers.list(0, 10)
     with database.unit_of_work() as uow:
         assert [p.name for p in uow.providers.list(0, 10)[0]] == ["Before"]
 
