@@ -20,6 +20,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'scheduling.sqlite3'}"
 #: How long a SQLite writer waits for the write lock before giving up.
 SQLITE_BUSY_TIMEOUT_S = 10
+SQLITE_MMAP_BYTES = 256 * 2**20
+SQLITE_CACHE_KIB = 32 * 2**10
 POSTGRES_CONNECT_TIMEOUT_S = 3
 #: A pooled PostgreSQL connection idle this long is pinged before it is used again.
 IDLE_BEFORE_PING_S = 1.0
@@ -93,6 +95,10 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        # Reads through a memory map and a larger page cache cost no durability: they spare a
+        # system call per page read once the table outgrows SQLite's 2 MB default cache.
+        cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
