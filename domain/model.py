@@ -14,6 +14,8 @@ MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 #: (docs/DECISIONS.md, "Maximum appointment length").
 MAX_APPOINTMENT_LENGTH = timedelta(hours=24)
 DEFAULT_SOURCE = "calendly"
+#: Longest cancellation or time-off reason, in characters.
+MAX_REASON_LENGTH = 500
 #: How long an Idempotency-Key is honoured (docs/DECISIONS.md, "Idempotent booking").
 IDEMPOTENCY_KEY_RETENTION = timedelta(hours=24)
 
@@ -146,6 +148,7 @@ class Appointment:
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:
             raise InvalidRequest("ends_at must be after starts_at")
+        _check_reason(self.cancel_reason)
 
     @property
     def is_scheduled(self) -> bool:
@@ -180,6 +183,7 @@ class DateOverride:
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:
             raise InvalidRequest("ends_at must be after starts_at")
+        _check_reason(self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +208,8 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.deleted)
+
+
+def _check_reason(reason: str | None) -> None:
+    if reason is not None and len(reason) > MAX_REASON_LENGTH:
+        raise InvalidRequest(f"a reason may be at most {MAX_REASON_LENGTH} characters long")

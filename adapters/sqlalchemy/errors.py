@@ -13,9 +13,10 @@ from sqlalchemy import exc as sa_exc
 
 from adapters.sqlalchemy import tables
 from domain import errors
+from domain.model import MAX_REASON_LENGTH
 
 _UNAVAILABLE = "the database is unavailable; try again shortly"
-REASON_TOO_LONG = f"a reason may be at most {tables.MAX_REASON_LENGTH} characters long"
+REASON_TOO_LONG = f"a reason may be at most {MAX_REASON_LENGTH} characters long"
 
 #: (text naming the violated constraint, error to raise). PostgreSQL reports constraint
 #: names; SQLite reports an index name or the table's columns in its message.

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.types import UtcDateTime
+from domain.model import MAX_REASON_LENGTH
 
 NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
@@ -41,7 +42,6 @@ CLIENT_OVERLAP = "ex_appointments_client_overlap"
 POSTGRES_ONLY = frozenset({PROVIDER_OVERLAP, CLIENT_OVERLAP})
 #: Longest cancellation or time-off reason stored, in characters; the CHECK constraints
 #: enforcing it end in "reason_length" (adapters/sqlalchemy/errors.py translates them).
-MAX_REASON_LENGTH = 500
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -8,14 +8,13 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.api.fields import Id, StrictBoolean, StrictInteger, UtcDateTime, email, text
-from domain.model import AppointmentStatus, CanceledBy, OverrideKind
+from domain.model import MAX_REASON_LENGTH, AppointmentStatus, CanceledBy, OverrideKind
 from domain.registry import POLICY_BOUNDS
 from domain.weekly import is_known_zone
 
 _PAGINATION = frozenset({"page", "page_size"})
 #: Longest reason (a cancellation's or time off's), in characters; the database refuses longer
 #: ones too (adapters/sqlalchemy/tables.py), so the API must not accept more.
-MAX_REASON_LENGTH = 500
 _KIND_DOC = (
     "`unavailable`: time off, subtracted from the weekly availability; `available`: extra "
     "availability, added to it for that span. Where both overlap, time off wins."

@@ -29,7 +29,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 UTC_DATETIME = sa.DateTime(timezone=True)  # adapters.sqlalchemy.types.UtcDateTime
-MAX_REASON_LENGTH = 500  # adapters.sqlalchemy.tables.MAX_REASON_LENGTH, as of this revision
+MAX_REASON_LENGTH = 500  # domain.model.MAX_REASON_LENGTH, as of this revision
 # As in 0001, names are spelled out whole and marked final with op.f().
 
 #: (condition, name) of the CHECK constraints, per table.

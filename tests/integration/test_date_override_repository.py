@@ -125,11 +125,14 @@ def test_overrides_are_ordered_by_start_then_id_and_kept_to_their_provider(
         assert uow.overrides.for_provider(other.id or 0) == [other_s]
 
 
-def test_a_time_off_reason_longer_than_500_characters_is_invalid(database: Database) -> None:
+def test_a_time_off_reason_longer_than_500_characters_never_reaches_the_store(
+    database: Database,
+) -> None:
     practice = open_practice(database)
-    too_long = DateOverride(practice.provider_id, at(8, 9), at(8, 10), reason="x" * 501)
-    with database.unit_of_work() as uow, pytest.raises(InvalidRequest, match="500"):
-        uow.overrides.add(too_long)
+    with pytest.raises(InvalidRequest, match="500"):
+        DateOverride(practice.provider_id, at(8, 9), at(8, 10), reason="x" * 501)
+    with database.unit_of_work() as uow:
+        assert uow.overrides.for_provider(practice.provider_id) == []
 
 
 def test_overrides_far_from_now_are_stored(database: Database) -> None:

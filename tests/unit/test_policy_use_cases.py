@@ -177,3 +177,12 @@ def test_a_provider_patch_keeps_other_policies(uow):
     update_provider(uow, 1, {"buffer_before": 5})
     provider = update_provider(uow, 1, {"horizon_days": 30})
     assert replace(provider, horizon_days=None).buffer_before == 5
+
+
+def test_reasons_longer_than_500_characters_are_refused(uow, clock):
+    appointment = book_monday(uow, clock, "09:00", "09:30")
+    with pytest.raises(errors.InvalidRequest, match="500 characters"):
+        cancel(uow, clock, appointment.id, "x" * 501)
+    with pytest.raises(errors.InvalidRequest, match="500 characters"):
+        DateOverride(1, monday("09:00"), monday("10:00"), reason="x" * 501)
+    assert cancel(uow, clock, appointment.id, "x" * 500).cancel_reason == "x" * 500
