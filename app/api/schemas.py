@@ -54,6 +54,23 @@ class PageQuerySchema(QuerySchema):
     """Only ``page`` and ``page_size``."""
 
 
+class RangeQuerySchema(QuerySchema):
+    """Optional ``from``/``to``: keep what overlaps the range."""
+
+    lower = UtcDateTime(
+        data_key="from",
+        metadata={"description": "Only those ending after this instant."},
+    )
+    upper = UtcDateTime(
+        data_key="to",
+        metadata={"description": "Only those starting before this instant."},
+    )
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        _require_order(data, "lower", "upper", "from to")
+
+
 # --- availability -----------------------------------------------------------------------
 
 
@@ -202,22 +219,10 @@ class IdempotencyHeaderSchema(Schema):
     )
 
 
-class AppointmentQuerySchema(QuerySchema):
+class AppointmentQuerySchema(RangeQuerySchema):
     provider_id = Id(strict=False)
     client_id = Id(strict=False)
     status = fields.Enum(AppointmentStatus, by_value=True)
-    lower = UtcDateTime(
-        data_key="from",
-        metadata={"description": "Only appointments ending after this instant."},
-    )
-    upper = UtcDateTime(
-        data_key="to",
-        metadata={"description": "Only appointments starting before this instant."},
-    )
-
-    @validates_schema
-    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
-        _require_order(data, "lower", "upper", "from to")
 
 
 # --- providers and clients --------------------------------------------------------------
@@ -364,19 +369,8 @@ class TimeOffCreateSchema(Schema):
         _require_order(data, "starts_at", "ends_at", "starts_at ends_at")
 
 
-class TimeOffQuerySchema(QuerySchema):
-    lower = UtcDateTime(
-        data_key="from",
-        metadata={"description": "Only entries ending after this instant."},
-    )
-    upper = UtcDateTime(
-        data_key="to",
-        metadata={"description": "Only entries starting before this instant."},
-    )
-
-    @validates_schema
-    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
-        _require_order(data, "lower", "upper", "from to")
+class TimeOffQuerySchema(RangeQuerySchema):
+    """Optional ``from``/``to``: entries overlapping the range."""
 
 
 # --- sync and health --------------------------------------------------------------------
