@@ -103,6 +103,14 @@ class AppointmentCanceled(Conflict):
     """The appointment is canceled, so it cannot be changed."""
 
 
+class PoolTaken(Conflict):
+    """No provider of a pool can take the time, and some are available but booked then."""
+
+
+class PoolRefused(RuleViolation):
+    """No provider of a pool can take the time, and none is merely booked then."""
+
+
 class FeedError(DomainError):
     """The availability feed is unreadable or invalid; nothing was changed."""
 

@@ -58,6 +58,10 @@ class ProviderRepository(abc.ABC):
     def update(self, provider: Provider) -> Provider: ...
 
     @abc.abstractmethod
+    def many(self, provider_ids: Sequence[int] | None) -> list[Provider]:
+        """The providers with these ids that exist (every provider if None), by id; one read."""
+
+    @abc.abstractmethod
     def list(self, offset: int, limit: int) -> tuple[list[Provider], int]:
         """A page of providers by id, and the total count."""
 
@@ -81,6 +85,10 @@ class ClientRepository(abc.ABC):
 class WeeklyWindowRepository(abc.ABC):
     @abc.abstractmethod
     def for_provider(self, provider_id: int) -> list[WeeklyWindow]: ...
+
+    @abc.abstractmethod
+    def for_providers(self, provider_ids: Sequence[int]) -> dict[int, list[WeeklyWindow]]:
+        """``for_provider`` of each, in a number of reads that does not grow with the ids."""
 
     @abc.abstractmethod
     def add(self, window: WeeklyWindow) -> WeeklyWindow: ...
@@ -108,6 +116,23 @@ class AppointmentRepository(abc.ABC):
         self, provider_id: int, lower: datetime, upper: datetime
     ) -> list[Appointment]:
         """Scheduled appointments of the provider overlapping ``[lower, upper)``, by start."""
+
+    @abc.abstractmethod
+    def scheduled_for_providers(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, list[Appointment]]:
+        """``scheduled_for_provider`` of each provider that has some, in one read."""
+
+    @abc.abstractmethod
+    def scheduled_counts(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, int]:
+        """How many scheduled appointments of each provider start in ``[lower, upper)``;
+        providers without any are left out. One read."""
+
+    @abc.abstractmethod
+    def active_with(self, client_id: int, provider_ids: Sequence[int]) -> set[int]:
+        """Those of the providers with whom the client has a scheduled appointment (one read)."""
 
     @abc.abstractmethod
     def scheduled_for_client(
@@ -141,6 +166,12 @@ class DateOverrideRepository(abc.ABC):
         self, provider_id: int, lower: datetime | None = None, upper: datetime | None = None
     ) -> list[DateOverride]:
         """The provider's overrides overlapping ``[lower, upper)`` (unbounded if None), by start."""
+
+    @abc.abstractmethod
+    def for_providers(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, list[DateOverride]]:
+        """``for_provider`` of each, in a number of reads that does not grow with the ids."""
 
 
 class IdempotencyRepository(abc.ABC):
@@ -205,4 +236,12 @@ class UnitOfWork(abc.ABC):
 
         Called before a unit checks and then writes appointments, so that check-then-write
         is atomic across processes. Reads made before it may be stale: read again after it.
+        """
+
+    @abc.abstractmethod
+    def lock_pool(self, provider_ids: Sequence[int], client_id: int) -> None:
+        """``lock_schedules`` for several providers at once, taken in ascending id order.
+
+        Every unit locks providers before clients and providers by ascending id, so units
+        whose pools share providers wait for each other instead of deadlocking.
         """

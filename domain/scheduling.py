@@ -8,7 +8,7 @@ is refused, ``_why_not_free`` only chooses the words of the refusal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -94,7 +94,14 @@ def slots(
     """
     if duration is None:
         return list(free)
-    return list(split(free, duration, step or duration))
+    return list(candidate_slots(free, duration, step))
+
+
+def candidate_slots(
+    free: Iterable[Interval], duration: timedelta, step: timedelta | None = None
+) -> Iterator[Interval]:
+    """The slots of ``slots``, lazily: the roster search reads only as many as it answers."""
+    return split(free, duration, step or duration)
 
 
 def check_booking(

@@ -53,7 +53,7 @@ def _provider(uow: UnitOfWork, provider_id: int) -> Provider:
     return provider
 
 
-def _check_slot_length(name: str, length: timedelta | None) -> None:
+def check_slot_length(name: str, length: timedelta | None) -> None:
     if length is not None and not MIN_SLOT <= length <= MAX_SLOT:
         raise errors.InvalidRequest(f"{name} must be between 5 and 1440 minutes")
 
@@ -73,8 +73,8 @@ def free_windows(
         raise errors.InvalidRequest("'to' must be after 'from'")
     if upper - lower > MAX_QUERY_RANGE:
         raise errors.InvalidRequest(f"the range may span at most {MAX_QUERY_RANGE.days} days")
-    _check_slot_length("duration", duration)
-    _check_slot_length("step", step)
+    check_slot_length("duration", duration)
+    check_slot_length("step", step)
     if step is not None and duration is None:
         raise errors.InvalidRequest("step needs a duration")
     with uow:
@@ -103,7 +103,7 @@ def book(
         uow.lock_schedules(provider_id, client_id)
         now = clock.now()
         if idempotency_key is not None:
-            replayed = _replay(uow, idempotency_key, fingerprint, now)
+            replayed = replay(uow, idempotency_key, fingerprint, now)
             if replayed is not None:
                 return replayed
         provider = uow.providers.get(provider_id)
@@ -151,7 +151,7 @@ def _fingerprint(client_id: int, provider_id: int, request: Interval) -> str:
     return f"{client_id}|{provider_id}|{start}|{end}"
 
 
-def _replay(uow: UnitOfWork, key: str, fingerprint: str, now: datetime) -> Appointment | None:
+def replay(uow: UnitOfWork, key: str, fingerprint: str, now: datetime) -> Appointment | None:
     """The appointment first booked under ``key``, if the key is live and the request matches."""
     record = uow.idempotency.get(key)
     if record is None or now - record.created_at > IDEMPOTENCY_KEY_RETENTION:

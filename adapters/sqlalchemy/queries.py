@@ -9,10 +9,11 @@ no maximum length, so their index search is bounded above only (``provider_overr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Column, ColumnElement, Select, bindparam, func, select, update
+from sqlalchemy import BindParameter, Column, ColumnElement, Select, bindparam, func, select, update
 
 from adapters.sqlalchemy.tables import appointments, date_overrides, providers, weekly_windows
 from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
@@ -63,6 +64,50 @@ _PROVIDER_WINDOWS = (
     .where(weekly_windows.c.provider_id == bindparam("provider_id"))
     .order_by(weekly_windows.c.source, weekly_windows.c.external_id)
 )
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+#: The roster's one read of appointments: an index range scan per provider, in one statement.
+_PROVIDERS_APPOINTMENTS = (
+    select(appointments)
+    .where(
+        appointments.c.provider_id.in_(_IDS),
+        appointments.c.status == SCHEDULED,
+        appointments.c.starts_at < bindparam("upper"),
+        appointments.c.starts_at > bindparam("earliest"),
+        appointments.c.ends_at > bindparam("lower"),
+    )
+    .order_by(appointments.c.provider_id, appointments.c.starts_at, appointments.c.id)
+)
+_WEEK_COUNTS = (
+    select(appointments.c.provider_id, func.count().label("booked"))
+    .where(
+        appointments.c.provider_id.in_(_IDS),
+        appointments.c.status == SCHEDULED,
+        appointments.c.starts_at >= bindparam("lower"),
+        appointments.c.starts_at < bindparam("upper"),
+    )
+    .group_by(appointments.c.provider_id)
+)
+_ACTIVE_WITH = (
+    select(appointments.c.provider_id)
+    .distinct()
+    .where(
+        appointments.c.client_id == bindparam("client_id"),
+        appointments.c.provider_id.in_(_IDS),
+        appointments.c.status == SCHEDULED,
+    )
+)
+_PROVIDERS = select(providers).where(providers.c.id.in_(_IDS)).order_by(providers.c.id)
+_ALL_PROVIDERS = select(providers).order_by(providers.c.id)
+_PROVIDERS_WINDOWS = (
+    select(weekly_windows)
+    .where(weekly_windows.c.provider_id.in_(_IDS))
+    .order_by(weekly_windows.c.provider_id, weekly_windows.c.source, weekly_windows.c.external_id)
+)
+_PROVIDERS_OVERRIDES = (
+    select(date_overrides)
+    .where(date_overrides.c.provider_id.in_(_IDS))
+    .order_by(date_overrides.c.provider_id, date_overrides.c.starts_at, date_overrides.c.id)
+)
 _BUMP_SCHEDULE = (
     update(providers)
     .where(providers.c.id == bindparam("provider_id"))
@@ -87,6 +132,39 @@ def provider_appointments(provider_id: int, lower: datetime, upper: datetime) ->
 def client_appointments(client_id: int, lower: datetime, upper: datetime) -> Query:
     """Scheduled appointments of the client overlapping ``[lower, upper)``."""
     return Query(_CLIENT_APPOINTMENTS, _overlap_params(client_id, lower, upper))
+
+
+def providers_appointments(provider_ids: Sequence[int], lower: datetime, upper: datetime) -> Query:
+    """Scheduled appointments of these providers overlapping ``[lower, upper)``, in one read."""
+    params = _overlap_params(0, lower, upper)
+    del params["owner_id"]
+    return Query(_PROVIDERS_APPOINTMENTS, {**params, "ids": list(provider_ids)})
+
+
+def week_counts(provider_ids: Sequence[int], lower: datetime, upper: datetime) -> Query:
+    """(provider_id, count) of scheduled appointments starting in ``[lower, upper)``."""
+    return Query(_WEEK_COUNTS, {"ids": list(provider_ids), "lower": lower, "upper": upper})
+
+
+def active_with(client_id: int, provider_ids: Sequence[int]) -> Query:
+    """The providers among these with whom the client has a scheduled appointment."""
+    return Query(_ACTIVE_WITH, {"client_id": client_id, "ids": list(provider_ids)})
+
+
+def providers_by_id(provider_ids: Sequence[int] | None) -> Query:
+    """These providers (all if None), by id."""
+    if provider_ids is None:
+        return Query(_ALL_PROVIDERS, {})
+    return Query(_PROVIDERS, {"ids": list(provider_ids)})
+
+
+def providers_windows(provider_ids: Sequence[int]) -> Query:
+    return Query(_PROVIDERS_WINDOWS, {"ids": list(provider_ids)})
+
+
+def providers_overrides(provider_ids: Sequence[int]) -> Query:
+    """Every override of these providers (the cache keeps them all)."""
+    return Query(_PROVIDERS_OVERRIDES, {"ids": list(provider_ids)})
 
 
 def provider(provider_id: int) -> Query:

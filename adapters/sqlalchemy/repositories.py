@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -117,6 +117,17 @@ class ProviderRepository(_Repository, ports.ProviderRepository):
             raise errors.ProviderNotFound(provider.id or 0)
         return provider
 
+    def many(self, provider_ids: Sequence[int] | None) -> list[Provider]:
+        """The providers, in one read; their schedule versions are noted like ``get``'s."""
+        if provider_ids is not None:
+            provider_ids = [i for i in provider_ids if storable(i)]
+            if not provider_ids:
+                return []
+        found = self._db.all(queries.providers_by_id(provider_ids))
+        for row in found:
+            self._db.saw_version(row.id, row.schedule_version)
+        return [rows.provider(row) for row in found]
+
     def list(self, offset: int, limit: int) -> tuple[list[Provider], int]:
         return self._page(offset, limit, rows.provider)
 
@@ -161,6 +172,28 @@ class _ScheduleRepository(_Repository):
             self._cache.put(provider_id, version, tuple(loaded))
         return loaded
 
+    def _cached_many(
+        self, provider_ids: Sequence[int], load: Callable[[list[int]], dict[int, list[T]]]
+    ) -> dict[int, list[T]]:
+        """``_cached`` for many providers: the misses are loaded in one ``load(misses)``."""
+        found: dict[int, list[T]] = {}
+        misses = []
+        for provider_id in provider_ids:
+            version = self._db.known_version(provider_id)
+            cached = None if version is None else self._cache.get(provider_id, version)
+            if cached is None:
+                misses.append(provider_id)
+            else:
+                found[provider_id] = list(cached)
+        if misses:
+            loaded = load(misses)
+            for provider_id in misses:
+                items = found[provider_id] = loaded.get(provider_id, [])
+                version = self._db.known_version(provider_id)
+                if version is not None:
+                    self._cache.put(provider_id, version, tuple(items))
+        return found
+
     def _changed(self, provider_id: int) -> None:
         """Bump the provider's schedule version, in this unit's transaction."""
         self._db.changed_schedule()
@@ -177,6 +210,15 @@ class WeeklyWindowRepository(_ScheduleRepository, ports.WeeklyWindowRepository):
 
     def _load(self, provider_id: int) -> list[WeeklyWindow]:
         return [rows.window(row) for row in self._db.all(queries.provider_windows(provider_id))]
+
+    def for_providers(self, provider_ids: Sequence[int]) -> dict[int, list[WeeklyWindow]]:
+        wanted = [i for i in provider_ids if storable(i)]
+        return self._cached_many(wanted, self._load_many)
+
+    def _load_many(self, provider_ids: list[int]) -> dict[int, list[WeeklyWindow]]:
+        return _by_provider(
+            rows.window(row) for row in self._db.all(queries.providers_windows(provider_ids))
+        )
 
     def add(self, window: WeeklyWindow) -> WeeklyWindow:
         new_id = self._insert(rows.window_values(window), window.id)
@@ -228,6 +270,30 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
         found = self._db.all(queries.client_appointments(client_id, lower, upper))
         return [rows.appointment(row) for row in found]
 
+    def scheduled_for_providers(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, list[Appointment]]:
+        wanted = [i for i in provider_ids if storable(i)]
+        if not wanted:
+            return {}
+        found = self._db.all(queries.providers_appointments(wanted, lower, upper))
+        return _by_provider(rows.appointment(row) for row in found)
+
+    def scheduled_counts(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, int]:
+        wanted = [i for i in provider_ids if storable(i)]
+        if not wanted:
+            return {}
+        found = self._db.all(queries.week_counts(wanted, lower, upper))
+        return {row.provider_id: int(row.booked) for row in found}
+
+    def active_with(self, client_id: int, provider_ids: Sequence[int]) -> set[int]:
+        wanted = [i for i in provider_ids if storable(i)]
+        if not (wanted and storable(client_id)):
+            return set()
+        return {row[0] for row in self._db.all(queries.active_with(client_id, wanted))}
+
     def has_active(self, client_id: int, provider_id: int) -> bool:
         if not (storable(client_id) and storable(provider_id)):
             return False
@@ -251,6 +317,22 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
         found = self._db.all(queries.search_page(criteria, offset, limit))
         total = self._db.scalar(queries.search_count(criteria))
         return [rows.appointment(row) for row in found], int(total)
+
+
+class _Owned(Protocol):
+    @property
+    def provider_id(self) -> int: ...
+
+
+OwnedT = TypeVar("OwnedT", bound=_Owned)
+
+
+def _by_provider(items: Iterable[OwnedT]) -> dict[int, list[OwnedT]]:
+    """Items grouped by provider, each group in the order read."""
+    grouped: dict[int, list[OwnedT]] = {}
+    for item in items:
+        grouped.setdefault(item.provider_id, []).append(item)
+    return grouped
 
 
 def _require_bounded(appointment: Appointment) -> None:
@@ -298,6 +380,21 @@ class DateOverrideRepository(_ScheduleRepository, ports.DateOverrideRepository):
     ) -> list[DateOverride]:
         found = self._db.all(queries.provider_overrides(provider_id, lower, upper))
         return [rows.date_override(row) for row in found]
+
+    def for_providers(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, list[DateOverride]]:
+        """Each provider's overrides overlapping ``[lower, upper)``, through the cache."""
+        wanted = [i for i in provider_ids if storable(i)]
+        every = self._cached_many(wanted, self._load_many)
+        return {
+            pid: [o for o in found if o.starts_at < upper and o.ends_at > lower]
+            for pid, found in every.items()
+        }
+
+    def _load_many(self, provider_ids: list[int]) -> dict[int, list[DateOverride]]:
+        found = self._db.all(queries.providers_overrides(provider_ids))
+        return _by_provider(rows.date_override(row) for row in found)
 
 
 class IdempotencyRepository(_Repository, ports.IdempotencyRepository):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
@@ -120,7 +121,17 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self.lock_for_writing()
         elif dialect == "postgresql":
             self._gateway.begin_transaction()  # transaction-scoped locks need a transaction
-            self._advisory_locks(provider_id, client_id)
+            self._advisory_locks([provider_id], client_id)
+
+    def lock_pool(self, provider_ids: Sequence[int], client_id: int) -> None:
+        """``lock_schedules`` for a pool: on PostgreSQL the providers' advisory locks by
+        ascending id, then the client's, so pools sharing providers cannot deadlock."""
+        dialect = self._gateway.dialect
+        if dialect == "sqlite":
+            self.lock_for_writing()
+        elif dialect == "postgresql":
+            self._gateway.begin_transaction()
+            self._advisory_locks(sorted(set(provider_ids)), client_id)
 
     def _began_immediate(self) -> bool:
         connection = self._gateway.connection
@@ -131,11 +142,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self._gateway.is_open:
             self._gateway.connection.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
-    def _advisory_locks(self, provider_id: int, client_id: int) -> None:
-        """Both locks in one round trip; PostgreSQL evaluates the select list in order."""
+    def _advisory_locks(self, provider_ids: Sequence[int], client_id: int) -> None:
+        """Every lock in one round trip; PostgreSQL evaluates the select list in order."""
+        keys = [(PROVIDER_LOCK, p) for p in provider_ids] + [(CLIENT_LOCK, client_id)]
         locks = [
             func.pg_advisory_xact_lock(kind, entity_id)
-            for kind, entity_id in ((PROVIDER_LOCK, provider_id), (CLIENT_LOCK, client_id))
+            for kind, entity_id in keys
             if repositories.storable(entity_id)  # no row has another id: nothing to serialize
         ]
         if locks:

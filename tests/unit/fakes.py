@@ -92,6 +92,10 @@ class FakeProviders(ProviderRepository):
     def list(self, offset: int, limit: int) -> tuple[list[Provider], int]:
         return self.table.page(offset, limit)
 
+    def many(self, provider_ids: Sequence[int] | None) -> list[Provider]:
+        wanted = self.table.rows if provider_ids is None else set(provider_ids)
+        return [self.table.rows[i] for i in sorted(self.table.rows) if i in wanted]
+
 
 class FakeClients(ClientRepository):
     def __init__(self) -> None:
@@ -119,6 +123,9 @@ class FakeWindows(WeeklyWindowRepository):
 
     def for_provider(self, provider_id: int) -> list[WeeklyWindow]:
         return [w for w in self.table.rows.values() if w.provider_id == provider_id]
+
+    def for_providers(self, provider_ids: Sequence[int]) -> dict[int, list[WeeklyWindow]]:
+        return {pid: self.for_provider(pid) for pid in provider_ids}
 
     def add(self, window: WeeklyWindow) -> WeeklyWindow:
         return self.table.insert(window)
@@ -167,6 +174,27 @@ class FakeAppointments(AppointmentRepository):
         self, client_id: int, lower: datetime, upper: datetime
     ) -> list[Appointment]:
         return [a for a in self._scheduled(lower, upper) if a.client_id == client_id]
+
+    def scheduled_for_providers(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, list[Appointment]]:
+        found: dict[int, list[Appointment]] = {}
+        for appointment in self._scheduled(lower, upper):
+            if appointment.provider_id in provider_ids:
+                found.setdefault(appointment.provider_id, []).append(appointment)
+        return found
+
+    def scheduled_counts(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for a in self.table.rows.values():
+            if a.is_scheduled and a.provider_id in provider_ids and lower <= a.starts_at < upper:
+                counts[a.provider_id] = counts.get(a.provider_id, 0) + 1
+        return counts
+
+    def active_with(self, client_id: int, provider_ids: Sequence[int]) -> set[int]:
+        return {pid for pid in provider_ids if self.has_active(client_id, pid)}
 
     def has_active(self, client_id: int, provider_id: int) -> bool:
         return any(
@@ -230,6 +258,11 @@ class FakeOverrides(DateOverrideRepository):
         )
         return sorted(found, key=lambda o: (o.starts_at, o.id))
 
+    def for_providers(
+        self, provider_ids: Sequence[int], lower: datetime, upper: datetime
+    ) -> dict[int, list[DateOverride]]:
+        return {pid: self.for_provider(pid, lower, upper) for pid in provider_ids}
+
 
 class FakeUnitOfWork(UnitOfWork):
     """Writes go straight to the fakes; ``committed`` and ``locks`` record what happened.
@@ -279,3 +312,7 @@ class FakeUnitOfWork(UnitOfWork):
     def lock_schedules(self, provider_id: int, client_id: int) -> None:
         self.write_locked = True
         self.locks.append((provider_id, client_id))
+
+    def lock_pool(self, provider_ids: Sequence[int], client_id: int) -> None:
+        self.write_locked = True
+        self.locks.extend((provider_id, client_id) for provider_id in provider_ids)

@@ -1,0 +1,111 @@
+"""Booking "any available provider" of a pool (docs/DECISIONS.md, "Choosing from a pool")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from domain import errors
+from domain.intervals import Interval
+from domain.model import Appointment, IdempotencyRecord, Provider
+from domain.ports import Clock, UnitOfWork
+from domain.roster import choose, week_of
+from domain.roster_services import MAX_PROVIDERS, named_providers, schedules_of
+from domain.scheduling import check_booking
+from domain.services import replay, require_aware
+
+
+def book_any(
+    uow: UnitOfWork,
+    clock: Clock,
+    client_id: int,
+    provider_ids: Sequence[int],
+    starts_at: datetime,
+    ends_at: datetime,
+    idempotency_key: str | None = None,
+) -> Appointment:
+    """Book ``[starts_at, ends_at)`` with one provider of the pool for whom it is bookable.
+
+    Every booking rule applies per provider (domain.scheduling.check_booking); among those
+    that pass, ``choose`` decides. Locks the whole pool first, in ascending id order.
+    """
+    require_aware(starts_at, ends_at)
+    pool = sorted(set(provider_ids))
+    if not 1 <= len(pool) <= MAX_PROVIDERS:
+        raise errors.InvalidRequest(f"name between 1 and {MAX_PROVIDERS} providers")
+    request = Interval(starts_at, ends_at)
+    fingerprint = _fingerprint(client_id, pool, request)
+    with uow:
+        uow.lock_pool(pool, client_id)
+        now = clock.now()
+        if idempotency_key is not None:
+            replayed = replay(uow, idempotency_key, fingerprint, now)
+            if replayed is not None:
+                return replayed
+        providers = named_providers(uow, pool)
+        if uow.clients.get(client_id) is None:
+            raise errors.UnknownReference(f"client {client_id} does not exist")
+        bookable = _bookable(uow, providers, client_id, request, now)
+        counts = uow.appointments.scheduled_counts(
+            [p.id for p in bookable if p.id is not None], *week_of(starts_at)
+        )
+        chosen = choose(bookable, counts)
+        assert chosen.id is not None
+        appointment = uow.appointments.add(
+            Appointment(client_id, chosen.id, starts_at, ends_at, created_at=now)
+        )
+        if idempotency_key is not None:
+            assert appointment.id is not None
+            uow.idempotency.put(
+                IdempotencyRecord(idempotency_key, fingerprint, appointment.id, now)
+            )
+        uow.commit()
+    return appointment
+
+
+def _fingerprint(client_id: int, pool: Sequence[int], request: Interval) -> str:
+    start, end = (moment.astimezone(UTC).isoformat() for moment in request)
+    return f"{client_id}|pool:{','.join(map(str, pool))}|{start}|{end}"
+
+
+def _bookable(
+    uow: UnitOfWork, providers: Sequence[Provider], client_id: int, request: Interval, now: datetime
+) -> list[Provider]:
+    """The providers who may take ``request`` now; if none, the refusal that says why."""
+    schedules = schedules_of(uow, providers, *request)
+    client_booked = uow.appointments.scheduled_for_client(client_id, *request)
+    closed = [p.id for p in providers if p.id is not None and not p.accepts_new_clients]
+    returning = uow.appointments.active_with(client_id, closed) if closed else set()
+    bookable: list[Provider] = []
+    refusals: list[errors.DomainError] = []
+    for provider in providers:
+        assert provider.id is not None
+        try:
+            check_booking(
+                schedules[provider.id], request, now, client_booked, provider.id in returning
+            )
+        except errors.DomainError as refusal:
+            refusals.append(refusal)
+        else:
+            bookable.append(provider)
+    if not bookable:
+        raise _refusal(refusals)
+    return bookable
+
+
+def _refusal(refusals: Sequence[errors.DomainError]) -> errors.DomainError:
+    """409 if some provider is available but taken (or the client is busy), else 422.
+
+    A refusal about the request itself is the same for every provider: it is passed on.
+    """
+    for refusal in refusals:
+        if isinstance(refusal, errors.InvalidRequest | errors.TooLong | errors.ClientConflict):
+            return refusal
+    total = len(refusals)
+    counts = Counter(refusal.reason for refusal in refusals)
+    summary = "; ".join(f"{count} of {total}: {reason}" for reason, count in counts.items())
+    detail = f"no listed provider can take this time ({summary})"
+    if any(isinstance(refusal, errors.Conflict) for refusal in refusals):
+        return errors.PoolTaken(detail)
+    return errors.PoolRefused(detail)
