@@ -11,12 +11,14 @@ from app.api import (
     clients,
     health,
     providers,
+    roster,
     time_off,
 )
 from app.api.base import Api, IdConverter
 from app.api.swagger import assets
 
 _RESOURCES = (
+    roster,
     availabilities,
     appointments,
     providers,

@@ -10,7 +10,15 @@ from flask_smorest.pagination import PaginationParameters
 
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, problems
-from app.api.examples import BOOKING_409, BOOKING_422, CANCEL_422, MOVE_409, MOVE_422
+from app.api.examples import (
+    BOOKING_409,
+    BOOKING_422,
+    CANCEL_422,
+    MOVE_409,
+    MOVE_422,
+    POOL_409,
+    POOL_422,
+)
 from app.api.pages import page_of
 from app.api.schemas import (
     AppointmentQuerySchema,
@@ -24,6 +32,7 @@ from app.api.schemas import (
 from app.problems import VALIDATION, Problem
 from app.services import services
 from domain.model import Appointment
+from domain.pool_booking import book_any
 from domain.ports import AppointmentSearch
 from domain.services import book, cancel, get_appointment, list_appointments, reschedule
 
@@ -46,6 +55,17 @@ _APPOINTMENT = {
     "cancel_reason": None,
     "canceled_by": None,
     "sequence": 1,
+}
+_POOL_BOOKING = {
+    **{k: v for k, v in _BOOKING.items() if k != "provider_id"},
+    "provider_ids": [1, 2, 3],
+}
+_BOOKINGS = {
+    "one-provider": {"summary": "Book a given provider.", "value": _BOOKING},
+    "any-of-a-pool": {
+        "summary": "Book whichever of these providers can take the time.",
+        "value": _POOL_BOOKING,
+    },
 }
 _MOVE = {"starts_at": "2026-12-07T15:00:00Z", "ends_at": "2026-12-07T15:30:00Z"}
 _CANCELLATION = {"reason": "Feeling better, thanks", "canceled_by": "client"}
@@ -86,7 +106,7 @@ class Appointments(MethodView):
             lambda offset, limit: list_appointments(services().uow(), criteria, offset, limit),
         )
 
-    @blp.arguments(BookingSchema(), example=_BOOKING)
+    @blp.arguments(BookingSchema(), examples=_BOOKINGS)
     @blp.arguments(IdempotencyHeaderSchema(), location="headers")
     @blp.response(201, AppointmentSchema, example=_APPOINTMENT, headers=_LOCATION)
     @blp.doc(
@@ -95,28 +115,38 @@ class Appointments(MethodView):
         "provider's minimum notice, within the booking horizon, and clear of other "
         "appointments and their buffers. A refusal's `detail` names the rule it broke. "
         "With an `Idempotency-Key`, a retried request answers the first appointment again."
+        "\n\nWith `provider_ids` instead of `provider_id`, the time is booked with one "
+        "provider of that pool for whom every rule above allows it: the one with the fewest "
+        "scheduled appointments in that UTC calendar week (Monday to Monday), then the one "
+        "booked least recently (never booked first), then the lowest id "
+        '(docs/DECISIONS.md, "Choosing from a pool"). If none can, the answer is a 409 when '
+        "some are available but booked at that time, else a 422; `detail` counts the reasons."
     )
     @problems(
         blp,
         BODY_PROBLEMS,
         {
             409: "The provider or the client has another appointment at that time, or "
-            "another appointment is within the provider's buffer.",
+            "another appointment is within the provider's buffer; for a pool, no provider "
+            "can take the time and some are available but booked then.",
             422: "Invalid fields, an unknown client or provider, a time outside the "
             "provider's availability or in time off, in the past, sooner than the minimum "
             "notice or beyond the booking horizon, a provider not accepting new clients, "
-            "or an Idempotency-Key already used with a different body.",
+            "or an Idempotency-Key already used with a different body; both or neither of "
+            "`provider_id` and `provider_ids`; for a pool, no provider available then.",
         },
-        examples={409: BOOKING_409, 422: BOOKING_422},
+        examples={409: {**BOOKING_409, **POOL_409}, 422: {**BOOKING_422, **POOL_422}},
     )
     def post(
         self, booking: dict[str, Any], headers: dict[str, Any]
     ) -> tuple[Appointment, int, dict[str, str]]:
         """Book an appointment."""
         svc = services()
-        appointment = book(
-            svc.uow(), svc.clock, idempotency_key=headers.get("idempotency_key"), **booking
-        )
+        key = headers.get("idempotency_key")
+        if "provider_ids" in booking:
+            appointment = book_any(svc.uow(), svc.clock, idempotency_key=key, **booking)
+        else:
+            appointment = book(svc.uow(), svc.clock, idempotency_key=key, **booking)
         return appointment, 201, {"Location": _url(appointment)}
 
 

@@ -142,3 +142,30 @@ RANGE_422 = named(
     ("validation-error", VALIDATION_EXAMPLE),
     ("invalid-request", example(INVALID_REQUEST, "the range may span at most 92 days")),
 )
+ROSTER_422 = named(
+    ("validation-error", VALIDATION_EXAMPLE),
+    ("invalid-request", example(INVALID_REQUEST, "the range may span at most 31 days")),
+    ("unknown-reference", example(UNKNOWN_REFERENCE, "no provider has the id(s) 42, 77")),
+)
+POOL_422 = named(
+    (
+        "no-provider-available",
+        example(
+            BOOKING_REFUSED,
+            "no listed provider can take this time (3 of 3: the requested time is not inside "
+            "the provider's availability)",
+        ),
+    ),
+    ("unknown-reference", example(UNKNOWN_REFERENCE, "no provider has the id(s) 42")),
+)
+POOL_409 = named(
+    (
+        "pool-taken",
+        example(
+            CONFLICT,
+            "no listed provider can take this time (2 of 3: the provider has another "
+            "appointment at that time; 1 of 3: the requested time is not inside the "
+            "provider's availability)",
+        ),
+    ),
+)

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from app.api.fields import Id, StrictBoolean, StrictInteger, UtcDateTime, email, text
 from domain.model import MAX_REASON_LENGTH, AppointmentStatus, CanceledBy, OverrideKind
 from domain.registry import POLICY_BOUNDS
+from domain.roster_services import MAX_LIMIT, MAX_PROVIDERS
 from domain.weekly import is_known_zone
 
 _PAGINATION = frozenset({"page", "page_size"})
@@ -110,6 +111,94 @@ class AvailabilityQuerySchema(QuerySchema):
             raise ValidationError("Needs a duration.", "step")
 
 
+class RosterQuerySchema(QuerySchema):
+    lower = UtcDateTime(
+        data_key="from", required=True, metadata={"example": "2026-12-07T00:00:00Z"}
+    )
+    upper = UtcDateTime(
+        data_key="to",
+        required=True,
+        metadata={"description": "End of the range (exclusive); at most 31 days after `from`."},
+    )
+    duration = StrictInteger(
+        strict=False,
+        required=True,
+        validate=validate.Range(5, 1440),
+        metadata={"description": "Minutes each slot lasts.", "example": 30},
+    )
+    step = StrictInteger(
+        strict=False,
+        validate=validate.Range(5, 1440),
+        metadata={
+            "description": "Minutes between the starts of a provider's candidate slots "
+            "(default: `duration`), counted from each free window's start, as in "
+            "`GET /providers/{provider_id}/availabilities`.",
+            "example": 15,
+        },
+    )
+    provider_ids = fields.List(
+        Id(strict=False),
+        data_key="provider_id",
+        validate=validate.Length(1, MAX_PROVIDERS),
+        metadata={
+            "description": "Search only these providers (repeat the parameter, up to 1,000 "
+            "times); every provider if absent. An unknown id is a 422 that names it.",
+            "example": [3, 7],
+        },
+    )
+    accepts_new_clients = fields.Boolean(
+        truthy={"true"},
+        falsy={"false"},
+        metadata={
+            "description": "`true`: only providers open to new clients; `false`: only those "
+            "closed to them; absent: both."
+        },
+    )
+    limit = StrictInteger(
+        strict=False,
+        load_default=100,
+        validate=validate.Range(1, MAX_LIMIT),
+        metadata={"description": "Most slots answered (default 100).", "example": 100},
+    )
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        _require_order(data, "lower", "upper", "from to")
+
+
+class RosterSlotSchema(Schema):
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
+    provider_ids = fields.List(
+        fields.Integer(),
+        required=True,
+        metadata={
+            "description": "Every searched provider for whom exactly this slot is listed by "
+            "`GET /providers/{provider_id}/availabilities` with the same query, ascending."
+        },
+    )
+
+
+class RosterSchema(Schema):
+    lower = UtcDateTime(data_key="from", required=True)
+    upper = UtcDateTime(data_key="to", required=True)
+    duration = fields.Integer(required=True, metadata={"example": 30})
+    step = fields.Integer(required=True, metadata={"example": 30})
+    slots = fields.List(
+        fields.Nested(RosterSlotSchema),
+        required=True,
+        metadata={"description": "Ordered by `starts_at`, then `ends_at`; at most `limit`."},
+    )
+    next_from = UtcDateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "When more slots exist: the `from` to ask next (everything else "
+            "unchanged); paging through returns every slot once. Null on the last page."
+        },
+    )
+
+
 class WindowSchema(Schema):
     starts_at = UtcDateTime(attribute="start", required=True)
     ends_at = UtcDateTime(attribute="end", required=True)
@@ -158,13 +247,31 @@ class AppointmentSchema(Schema):
 
 class BookingSchema(Schema):
     client_id = Id(required=True)
-    provider_id = Id(required=True)
+    provider_id = Id(
+        metadata={"description": "The provider to book; give this or `provider_ids`, not both."}
+    )
+    provider_ids = fields.List(
+        Id(),
+        validate=validate.Length(1, MAX_PROVIDERS),
+        metadata={
+            "description": "A pool: book whichever of these providers can take the time "
+            '(docs/DECISIONS.md, "Choosing from a pool"); give this or `provider_id`, not '
+            "both. 1-1,000 ids.",
+            "example": [1, 2, 3],
+        },
+    )
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime(required=True)
 
     @validates_schema
     def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
         _require_order(data, "starts_at", "ends_at", "starts_at ends_at")
+
+    @validates_schema
+    def _one_provider_field(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        given = [name for name in ("provider_id", "provider_ids") if name in data]
+        if len(given) != 1:
+            raise ValidationError("Give exactly one of provider_id and provider_ids.")
 
 
 class RescheduleSchema(Schema):

@@ -1,0 +1,160 @@
+"""GET /availabilities over HTTP, on both databases: it agrees with the per-provider answers,
+filters, validates and pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.e2e.support import (
+    MONDAY,
+    assert_problem,
+    at,
+    book,
+    new_client,
+    new_provider,
+    slot,
+    working_week,
+    write_feed,
+)
+
+WEEK = {"from": "2026-11-30T00:00:00Z", "to": "2026-12-07T00:00:00Z"}
+
+
+@pytest.fixture
+def roster(http: FlaskClient, feed_path: Path) -> list[int]:
+    """Three providers: UTC with the working week and a booking, Berlin mornings with time off
+    and a buffer, New York afternoons closed to new clients."""
+    utc = new_provider(http)["id"]
+    berlin = new_provider(http, timezone="Europe/Berlin", buffer_after=10)["id"]
+    york = new_provider(http, timezone="America/New_York", accepts_new_clients=False)["id"]
+    write_feed(
+        feed_path,
+        {
+            utc: working_week(utc),
+            berlin: [slot(berlin, f"b-{d}", d, "08:10", "12:00") for d in ("monday", "tuesday")],
+            york: [slot(york, "y-mon", "monday", "09:00", "13:00")],
+        },
+    )
+    for provider_id in (utc, berlin, york):
+        assert http.post(f"/providers/{provider_id}/availability-sync").status_code == 200
+    client = new_client(http)["id"]
+    book(http, client, utc, "09:30", "10:15")
+    book(http, client, berlin, "10:30", "11:00")
+    time_off = {"starts_at": at("2026-12-01", "07:00"), "ends_at": at("2026-12-01", "09:00")}
+    assert http.post(f"/providers/{berlin}/time-off", json=time_off).status_code == 201
+    return [utc, berlin, york]
+
+
+def search(http: FlaskClient, **params: Any) -> dict[str, Any]:
+    response = http.get("/availabilities", query_string={**WEEK, **params})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def per_provider(http: FlaskClient, provider_ids: list[int], **params: Any) -> list[Any]:
+    """The roster answer rebuilt from GET /providers/{id}/availabilities of each provider."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for provider_id in provider_ids:
+        response = http.get(
+            f"/providers/{provider_id}/availabilities", query_string={**WEEK, **params}
+        )
+        assert response.status_code == 200
+        for s in response.get_json()["availabilities"]:
+            found.setdefault((s["starts_at"], s["ends_at"]), []).append(provider_id)
+    return [
+        {"starts_at": s, "ends_at": e, "provider_ids": ids} for (s, e), ids in sorted(found.items())
+    ]
+
+
+@pytest.mark.parametrize("step", [None, 15, 25])
+def test_the_roster_answer_is_the_union_of_the_per_provider_answers(http, roster, step):
+    params = {"duration": 30} if step is None else {"duration": 30, "step": step}
+    body = search(http, **params, limit=1000)
+    assert body["slots"] == per_provider(http, roster, **params)
+    assert body["next_from"] is None
+    assert (body["from"], body["to"], body["duration"]) == (*WEEK.values(), 30)
+    assert body["step"] == (step or 30)
+    assert len({tuple(s["provider_ids"]) for s in body["slots"]}) > 1
+
+
+def test_named_providers_and_new_client_policy_narrow_the_search(http, roster):
+    utc, berlin, york = roster
+    named = search(http, duration=45, provider_id=[york, utc], limit=1000)["slots"]
+    assert named == per_provider(http, [utc, york], duration=45)
+    open_only = search(http, duration=45, accepts_new_clients="true", limit=1000)["slots"]
+    assert open_only == per_provider(http, [utc, berlin], duration=45)
+    closed = search(http, duration=45, accepts_new_clients="false", limit=1000)["slots"]
+    assert closed == per_provider(http, [york], duration=45)
+
+
+def test_unknown_provider_ids_are_a_422_naming_them(http, roster):
+    response = http.get(
+        "/availabilities", query_string={**WEEK, "duration": 30, "provider_id": [roster[0], 99, 42]}
+    )
+    body = assert_problem(response, 422, "unknown-reference")
+    assert "42, 99" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "duration"),
+        ({"duration": 4}, "duration"),
+        ({"duration": 30, "limit": 1001}, "limit"),
+        ({"duration": 30, "limit": 0}, "limit"),
+        ({"duration": 30, "step": 1441}, "step"),
+        ({"duration": 30, "provider_id": "x"}, "provider_id.0"),
+        ({"duration": 30, "accepts_new_clients": "yes"}, "accepts_new_clients"),
+    ],
+)
+def test_invalid_parameters_are_a_422_naming_the_field(http, params, field):
+    body = assert_problem(
+        http.get("/availabilities", query_string={**WEEK, **params}), 422, "validation-error"
+    )
+    assert field in body["errors"], body
+
+
+def test_a_range_longer_than_31_days_is_refused(http):
+    query = {"from": "2026-11-30T00:00:00Z", "to": "2027-01-01T00:00:01Z", "duration": 30}
+    body = assert_problem(http.get("/availabilities", query_string=query), 422, "invalid-request")
+    assert "31 days" in body["detail"]
+
+
+def test_more_than_a_thousand_provider_ids_are_refused(http):
+    query = {**WEEK, "duration": 30, "provider_id": list(range(1, 1002))}
+    body = assert_problem(http.get("/availabilities", query_string=query), 422, "validation-error")
+    assert "provider_id" in body["errors"]
+
+
+@pytest.mark.parametrize("step", [None, 20])
+def test_paging_with_next_from_returns_every_slot_once(http, roster, step):
+    params = {"duration": 30} if step is None else {"duration": 30, "step": step}
+    whole = search(http, **params, limit=1000)["slots"]
+    pages: list[Any] = []
+    query = dict(WEEK)
+    for _ in range(len(whole)):
+        response = http.get("/availabilities", query_string={**query, **params, "limit": 4})
+        body = response.get_json()
+        assert 0 < len(body["slots"]) <= 4
+        pages.extend(body["slots"])
+        if body["next_from"] is None:
+            break
+        query["from"] = body["next_from"]
+    assert pages == whole
+    assert len(whole) > 8
+
+
+def test_the_roster_sees_a_new_booking_at_once(http, roster):
+    utc = roster[0]
+    before = search(http, duration=30, provider_id=utc)["slots"]
+    client = new_client(http, email="late@example.com")["id"]
+    first = before[0]
+    book(http, client, utc, first["starts_at"][11:16], first["ends_at"][11:16], MONDAY)
+    after = search(http, duration=30, provider_id=utc)["slots"]
+    assert first not in after
+    assert after[: len(before) - 1] == before[1:]
