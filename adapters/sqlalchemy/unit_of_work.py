@@ -125,7 +125,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def lock_pool(self, provider_ids: Sequence[int], client_id: int) -> None:
         """``lock_schedules`` for a pool: on PostgreSQL the providers' advisory locks by
-        ascending id, then the client's, so pools sharing providers cannot deadlock."""
+        ascending id, then the client's, so pools sharing providers cannot deadlock
+        (docs/DECISIONS.md, "Locking a pool")."""
         dialect = self._gateway.dialect
         if dialect == "sqlite":
             self.lock_for_writing()

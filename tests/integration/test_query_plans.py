@@ -26,11 +26,17 @@ from adapters.sqlalchemy.tables import (
 )
 from tests.integration.support import NOW, at
 
+HALF_HOUR = timedelta(minutes=30)
 PROVIDERS, WINDOWS, APPOINTMENTS, OVERRIDES = 1000, 10, 4000, 5
+#: Appointments of every provider, one a fortnight, so a week holds about 1% of the table.
+SPREAD = 30
+#: Providers named in the explained roster search (the benchmark's second roster search).
+ROSTER = 100
 
 
 def _populate(connection: Connection) -> None:
-    """1,000 providers with 10 windows, 5 days off and a client each; 4,000 appointments."""
+    """1,000 providers with 10 windows, 5 days off and a client each; 4,000 appointments
+    among 20 of them, and 30 of each provider's, a fortnight apart."""
     people = [{"id": n, "name": f"P{n}"} for n in range(1, PROVIDERS + 1)]
     connection.execute(
         insert(providers), [{**p, "timezone": "UTC", "accepts_new_clients": True} for p in people]
@@ -47,6 +53,7 @@ def _populate(connection: Connection) -> None:
         insert(appointments),
         [_appointment(p, n) for p in busy for n in range(APPOINTMENTS // len(busy))],
     )
+    connection.execute(insert(appointments), [_spread(p, n) for p in people for n in range(SPREAD)])
     connection.execute(text("ANALYZE"))
 
 
@@ -84,6 +91,12 @@ def _appointment(person: dict[str, Any], n: int) -> dict[str, Any]:
     }
 
 
+def _spread(person: dict[str, Any], n: int) -> dict[str, Any]:
+    """Half an hour every other week, at hours the busy providers' appointments leave free."""
+    starts_at = at(1, 1 + 3 * (person["id"] % 8), 7) + timedelta(weeks=2 * n)
+    return {**_appointment(person, 0), "starts_at": starts_at, "ends_at": starts_at + HALF_HOUR}
+
+
 @contextmanager
 def _explaining(connection: Connection, prefix: str) -> Iterator[None]:
     """Run every statement on ``connection`` as ``prefix`` + the statement."""
@@ -119,6 +132,18 @@ HOT_QUERIES = {
         ("client_id", "starts_at >", "starts_at <"),
     ),
     "a provider's windows": (queries.provider_windows(7), WINDOWS_INDEX, ("provider_id",)),
+    # The roster search: every searched provider's appointments in one statement.
+    "the roster's appointments overlapping a week": (
+        queries.providers_appointments(list(range(1, ROSTER + 1)), at(20, 0), at(27, 0)),
+        "ix_appointments_provider_id_starts_at",
+        ("provider_id", "starts_at >", "starts_at <"),
+    ),
+    # The pool choice: bookings of the pool's providers in the slot's week.
+    "a pool's bookings in a week": (
+        queries.week_counts([3, 5, 7, 11, 13], at(20, 0), at(27, 0)),
+        "ix_appointments_provider_id_starts_at",
+        ("provider_id", "starts_at >", "starts_at <"),
+    ),
     # Overrides have no maximum length: the search is bounded above only.
     "a provider's overrides overlapping a week": (
         queries.provider_overrides(7, at(20, 0), at(27, 0)),
