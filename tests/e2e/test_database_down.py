@@ -145,6 +145,7 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
             None,
             200,
         ),
+        ("GET", "/availabilities"): (f"/availabilities?{window}&duration=30", None, 200),
         ("POST", "/providers/{provider_id}/availability-sync"): (
             f"{provider}/availability-sync",
             None,

@@ -32,6 +32,7 @@ def spec(docs_client):
 
 
 OPERATIONS = {
+    ("/availabilities", "get"): {"200", "422", "503"},
     ("/providers/{provider_id}/availabilities", "get"): {"200", "404", "422", "503"},
     ("/appointments", "post"): {"201", "400", "409", "413", "415", "422", "503"},
     ("/appointments", "get"): {"200", "422", "503"},
@@ -115,7 +116,9 @@ def test_the_spec_documents_the_idempotency_key_and_timestamps(spec):
     assert key["in"] == "header" and key["schema"]["maxLength"] == 255
     booking = spec["components"]["schemas"]["Booking"]
     assert booking["properties"]["starts_at"]["format"] == "date-time"
-    assert set(booking["required"]) == {"client_id", "provider_id", "starts_at", "ends_at"}
+    # provider_id or provider_ids: exactly one, which the schema's description says.
+    assert set(booking["required"]) == {"client_id", "starts_at", "ends_at"}
+    assert booking["properties"]["provider_ids"]["maxItems"] == 1000
     assert booking["additionalProperties"] is False
 
 
