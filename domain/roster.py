@@ -49,10 +49,13 @@ def page(
     duration: timedelta,
     step: timedelta | None,
     limit: int,
-) -> RosterPage:
+    known_until: datetime | None = None,
+) -> RosterPage | None:
     """The first ``limit`` roster slots of the providers' free windows ``free``, by start.
 
-    All slots last ``duration``, so ordering by start is ordering by start then end.
+    All slots last ``duration``, so ordering by start is ordering by start then end. When
+    ``free`` covers only the beginning of the range, slots starting after ``known_until`` may
+    be missing: None when the page would need them (docs/DECISIONS.md, "Roster search").
     """
     step = step or duration
     streams = [_starts(pid, windows, duration, step) for pid, windows in sorted(free.items())]
@@ -62,10 +65,14 @@ def page(
             grouped[-1][1].append(provider_id)
         elif len(grouped) < limit:
             grouped.append((start, [provider_id]))
+        elif known_until is not None and start > known_until:
+            return None
         else:
             cut, exact = cut_point(free, lower, start, step)
             kept = [_slot(s, ids, duration) for s, ids in grouped if s < cut]
             return RosterPage(kept, cut, exact)
+    if known_until is not None:
+        return None
     return RosterPage([_slot(s, ids, duration) for s, ids in grouped], None)
 
 

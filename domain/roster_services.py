@@ -21,6 +21,8 @@ MAX_ROSTER_RANGE = timedelta(days=31)
 #: Most providers one search or one pool may name.
 MAX_PROVIDERS = 1000
 MAX_LIMIT = 1000
+#: Free time is first computed over this much of the range (docs/DECISIONS.md, "Roster search").
+FIRST_SPAN = timedelta(days=1)
 
 
 def search_free_slots(
@@ -46,10 +48,38 @@ def search_free_slots(
         raise errors.InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
     with uow:
         providers = named_providers(uow, provider_ids, accepts_new_clients)
-        schedules = schedules_of(uow, providers, lower, upper)
-    now = clock.now()
+        now = clock.now()
+        first = lower + max(FIRST_SPAN, 2 * duration)
+        if first < upper:  # most pages end early in the range: try its beginning first
+            found = _page(uow, providers, now, lower, first, duration, step, limit, partial=True)
+            if found is not None:
+                return found
+        found = _page(uow, providers, now, lower, upper, duration, step, limit, partial=False)
+    assert found is not None
+    return found
+
+
+def _page(
+    uow: UnitOfWork,
+    providers: Sequence[Provider],
+    now: datetime,
+    lower: datetime,
+    upper: datetime,
+    duration: timedelta,
+    step: timedelta | None,
+    limit: int,
+    *,
+    partial: bool,
+) -> RosterPage | None:
+    """The page, from free time computed over ``[lower, upper)`` only.
+
+    Cut at ``upper``, a provider's free windows lose only what lies after it, so every slot
+    starting by ``upper - duration`` is exactly as over the whole range; the page is None if it
+    would need a later one (docs/DECISIONS.md, "Roster search").
+    """
+    schedules = schedules_of(uow, providers, lower, upper)
     free = {pid: free_time(schedule, lower, upper, now) for pid, schedule in schedules.items()}
-    return page(free, lower, duration, step, limit)
+    return page(free, lower, duration, step, limit, upper - duration if partial else None)
 
 
 def named_providers(

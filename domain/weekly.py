@@ -8,7 +8,7 @@ a gap and a window lying wholly inside a gap is empty and dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -79,50 +79,77 @@ def expand(
     Occurrences that began before ``lower`` are included; callers clip.
     """
     tz = zone(timezone)
-    by_day: dict[int, list[tuple[time, timedelta]]] = {}
-    longest = timedelta(0)
-    for window in windows:
-        length = timedelta(minutes=window.length_minutes)
-        start = time(window.start.minute // 60, window.start.minute % 60)
-        by_day.setdefault(int(window.start.day), []).append((start, length))
-        longest = max(longest, length)
+    by_day, longest = _by_weekday(tuple(windows))
     if not by_day:
         return []
     # A day earlier and later than the UTC range covers every offset on Earth (max ±14h).
     first_day = (lower - longest).astimezone(tz).date() - _DAY
     last_day = upper.astimezone(tz).date() + _DAY
-    to_utc = _converter(tz, first_day, last_day + longest + _DAY)
+    midnights = _steady_midnights(timezone, first_day, last_day + longest + _DAY)
     occurrences = []
     for day in _days(first_day, last_day):
         for start, length in by_day.get(day.weekday(), ()):
-            wall_start = datetime.combine(day, start)
-            interval = Interval(to_utc(wall_start), to_utc(wall_start + length))
+            interval = _occurrence(day, start, length, midnights, tz)
             if interval.start < upper and interval.end > lower and interval.start < interval.end:
                 occurrences.append(interval)
     return occurrences
 
 
-def _converter(tz: ZoneInfo, first: date, last: date) -> Callable[[datetime], datetime]:
-    """``wall_to_utc`` for ``tz``, with a fast path for days the clocks do not change.
+@lru_cache(maxsize=4096)
+def _by_weekday(
+    windows: tuple[WeeklyWindow, ...],
+) -> tuple[dict[int, list[tuple[timedelta, timedelta]]], timedelta]:
+    """Each window as (start since midnight, length), by weekday; and the longest length."""
+    by_day: dict[int, list[tuple[timedelta, timedelta]]] = {}
+    longest = timedelta(0)
+    for window in windows:
+        length = timedelta(minutes=window.length_minutes)
+        start = timedelta(minutes=window.start.minute)
+        by_day.setdefault(int(window.start.day), []).append((start, length))
+        longest = max(longest, length)
+    return by_day, longest
+
+
+def _occurrence(
+    day: date,
+    start: timedelta,
+    length: timedelta,
+    midnights: dict[date, datetime],
+    tz: ZoneInfo,
+) -> Interval:
+    """The window starting ``start`` after ``day``'s midnight, lasting ``length``, in UTC.
+
+    Fast path: on days the clocks do not change, a wall time is its day's UTC midnight plus
+    the time since midnight; otherwise ``wall_to_utc`` decides (the DST rule).
+    """
+    midnight = midnights.get(day)
+    if midnight is not None:
+        end = start + length
+        end_day = day + timedelta(days=end.days)
+        end_midnight = midnights.get(end_day)
+        if end_midnight is not None:
+            return Interval(midnight + start, end_midnight + (end - timedelta(days=end.days)))
+    wall_start = datetime.combine(day, time()) + start
+    return Interval(wall_to_utc(wall_start, tz), wall_to_utc(wall_start + length, tz))
+
+
+@lru_cache(maxsize=1024)
+def _steady_midnights(timezone: str, first: date, last: date) -> dict[date, datetime]:
+    """The UTC instant of each day's wall midnight, for days the clocks do not change.
 
     A day whose offset at midnight equals the next day's has no transition (no zone changes
-    its clocks twice within a day), so its wall times convert by one subtraction.
+    its clocks twice within a day), so its wall times convert by one addition. Shared by every
+    provider in the zone (read-only).
     """
-    steady: dict[date, timedelta] = {}
+    tz = zone(timezone)
+    steady: dict[date, datetime] = {}
     offset = _midnight_offset(first, tz)
     for day in _days(first, last):
         following = _midnight_offset(day + _DAY, tz)
         if offset is not None and offset == following:
-            steady[day] = offset
+            steady[day] = datetime.combine(day, time(), tzinfo=UTC) - offset
         offset = following
-
-    def to_utc(wall: datetime) -> datetime:
-        day_offset = steady.get(wall.date())
-        if day_offset is None:
-            return wall_to_utc(wall, tz)
-        return wall.replace(tzinfo=UTC) - day_offset
-
-    return to_utc
+    return steady
 
 
 def _midnight_offset(day: date, tz: ZoneInfo) -> timedelta | None:
