@@ -26,14 +26,30 @@ from pathlib import Path
 from bench import databases, dataset, machine, slots
 from bench.inspection import durability, overlap_plans
 from bench.load import Load, run, wrk_command
-from bench.report import BARE, GET, GET_SMALL, POST, SIZE, TARGETS, Context, Measurement, render
+from bench.report import (
+    BARE,
+    GET,
+    GET_SMALL,
+    POOL,
+    POST,
+    ROSTER,
+    ROSTER_NAMED,
+    ROSTERS,
+    SIZE,
+    TARGETS,
+    Context,
+    Measurement,
+    render,
+)
 from bench.servers import REPO, Server, serving
 
 RESULTS = REPO / "bench" / "results"
 #: The GET load picks weeks among the next 50, all inside the loaded two years.
 WEEKS = dataset.WEEKS // 2 - 2
-#: Slots for booking come from four weeks starting four weeks ahead.
+#: Slots for booking come from four weeks starting four weeks ahead; pool bookings from the
+#: four weeks after, so that the two loads never compete for a provider's time.
 SLOT_RANGE = (timedelta(weeks=4), timedelta(weeks=8))
+POOL_SLOT_RANGE = (timedelta(weeks=8), timedelta(weeks=12))
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,7 @@ class Options:
 
     databases: tuple[str, ...]
     providers: int
+    named: int  # providers given by provider_id in the second roster search
     big: int  # appointments per provider in the big dataset
     small: int  # ... and in the small one
     load: Load
@@ -65,6 +82,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
     options = Options(
         databases=("sqlite", "postgresql") if args.db == "both" else (args.db,),
         providers=1000,
+        named=100,
         big=1000,
         small=10,
         load=Load(threads=2, connections=32, seconds=10),
@@ -78,7 +96,12 @@ def parse_options(argv: list[str] | None = None) -> Options:
     )
     if args.quick:
         options = replace(
-            options, providers=100, big=100, small=1, load=replace(options.load, seconds=3)
+            options,
+            providers=100,
+            named=10,
+            big=100,
+            small=1,
+            load=replace(options.load, seconds=3),
         )
         options = replace(options, runs=1, warmup_seconds=1)
     if args.runs:
@@ -106,23 +129,31 @@ def _build(database: str, spec: dataset.Spec, options: Options) -> tuple[str, di
     return url, {**timings, SIZE: databases.size_mb(url)}
 
 
-def _slot_files(app: Server, options: Options, now: datetime, prefix: str) -> list[Path]:
-    """One file of distinct free slots for the warm-up and for each run."""
+def _slot_files(
+    app: Server, options: Options, now: datetime, prefix: str, pools: bool = False
+) -> list[Path]:
+    """One file of distinct free slots for the warm-up and for each run; ``pools``: as pool
+    bookings, from their own weeks."""
     per_run = options.slots_per_second * options.load.seconds
-    lower = first_week(now) + SLOT_RANGE[0]
-    upper = first_week(now) + SLOT_RANGE[1]
+    weeks = POOL_SLOT_RANGE if pools else SLOT_RANGE
+    lower, upper = first_week(now) + weeks[0], first_week(now) + weeks[1]
     ids = range(1, options.providers + 1)
-    found = slots.collect(app.url, ids, lower, upper, per_run * (options.runs + 1))
-    return slots.write_runs(found, options.runs + 1, RESULTS, prefix)
+    found = slots.collect(app.url, ids, lower, upper, per_run * (options.runs + 1), pools)
+    return slots.write_runs(found, options.runs + 1, RESULTS, prefix + ("-pool" if pools else ""))
 
 
 def _commands(
-    servers: dict[str, Server], options: Options, now: datetime, slot_file: Path, run: int
+    servers: dict[str, Server],
+    options: Options,
+    now: datetime,
+    slot_files: tuple[Path, Path],
+    run: int,
 ) -> dict[str, list[str]]:
     """The wrk command of each target for run number ``run`` (0 is the warm-up)."""
     week = str(int(first_week(now).timestamp()))
     load = options.load if run else replace(options.load, seconds=options.warmup_seconds)
     get_args = [str(options.providers), week, str(WEEKS), str(run)]
+    slot_file, pool_file = slot_files
     return {
         BARE: wrk_command(load, servers[BARE].url + "/", "bare.lua"),
         GET: wrk_command(load, servers[GET].url, "availability.lua", get_args),
@@ -133,22 +164,35 @@ def _commands(
             "booking.lua",
             [str(slot_file.relative_to(REPO)), str(load.threads)],
         ),
+        ROSTER: wrk_command(load, servers[ROSTER].url, "roster.lua", [*get_args, "0"]),
+        ROSTER_NAMED: wrk_command(
+            load, servers[ROSTER_NAMED].url, "roster.lua", [*get_args, str(options.named)]
+        ),
+        POOL: wrk_command(
+            load,
+            servers[POOL].url,
+            "booking.lua",
+            [str(pool_file.relative_to(REPO)), str(load.threads)],
+        ),
     }
 
 
 def _drive(m: Measurement, servers: dict[str, Server], options: Options, now: datetime) -> None:
     """A warm-up round, then ``options.runs`` rounds of every target, into ``m.results``."""
     files = _slot_files(servers[POST], options, now, m.database)
+    pool_files = _slot_files(servers[POOL], options, now, m.database, pools=True)
     m.slots_per_run = len(files[0].read_text().splitlines())
     log = RESULTS / f"wrk-{m.database}.log"
     log.unlink(missing_ok=True)
-    for number, slot_file in enumerate(files):
-        commands = _commands(servers, options, now, slot_file, number)
+    for number, slot_files in enumerate(zip(files, pool_files, strict=True)):
+        commands = _commands(servers, options, now, slot_files, number)
         for target in TARGETS:
             print(f"{m.database}: round {number}/{options.runs}: {target}", flush=True)
             before = servers[target].cpu_seconds()
             result = run(commands[target], log)
             result = replace(result, server_cpu_s=servers[target].cpu_seconds() - before)
+            if target in ROSTERS:  # the per-worker caches now hold every provider
+                m.worker_rss_mb = max(m.worker_rss_mb, servers[target].worker_rss_mb())
             if number:
                 m.results[target].append(result)
         if number == 1:
@@ -172,7 +216,15 @@ def _serve(
     app_small = start(f"app-{small}", "wsgi:app", "/health", urls[small])
     bare = start("bare", "bench.bare:create_app()", "/")
     m.servers = [app_big, app_small, bare]
-    return {BARE: bare, GET: app_big, GET_SMALL: app_small, POST: app_big}
+    return {
+        BARE: bare,
+        GET: app_big,
+        GET_SMALL: app_small,
+        POST: app_big,
+        ROSTER: app_big,
+        ROSTER_NAMED: app_big,
+        POOL: app_big,
+    }
 
 
 def measure(database: str, options: Options, now: datetime) -> Measurement:
@@ -191,7 +243,11 @@ def measure(database: str, options: Options, now: datetime) -> Measurement:
             _drive(m, _serve(stack, m, urls, options), options, now)
         week = first_week(now) + timedelta(weeks=2)
         m.plans = overlap_plans(
-            urls[m.sizes[0]], options.providers // 2, week, week + timedelta(weeks=1)
+            urls[m.sizes[0]],
+            options.providers // 2,
+            week,
+            week + timedelta(weeks=1),
+            options.providers,
         )
     finally:
         if database == "postgresql":
@@ -226,6 +282,7 @@ def _settings(options: Options) -> dict[str, str]:
     load = options.load
     return {
         "providers": f"{options.providers:,}",
+        "providers named in the second roster search": f"{options.named:,}",
         "appointments per provider": f"{options.big:,} and {options.small:,}",
         "gunicorn workers (WEB_CONCURRENCY)": options.workers,
         "wrk": f"-t{load.threads} -c{load.connections} -d{load.seconds}s",

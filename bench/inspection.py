@@ -84,18 +84,35 @@ def _plan(connection: Connection, title: str, query: queries.Query) -> Plan:
     with _explaining(connection, prefix) as sent:
         rows = connection.execute(query.statement, query.params).all()
     sql, parameters = sent[-1]
-    sql = "\n".join(line.rstrip() for line in sql.splitlines())
-    return Plan(title, sql, repr(parameters), "\n".join(str(row[-1]) for row in rows))
+    sql = "\n".join(_shortened(line.rstrip()) for line in sql.splitlines())
+    plan = "\n".join(_shortened(str(row[-1])) for row in rows)
+    return Plan(title, sql, _shortened(repr(parameters)), plan)
 
 
-def overlap_plans(url: str, owner_id: int, lower: datetime, upper: datetime) -> list[Plan]:
-    """Plans of the provider and client overlap queries (adapters/sqlalchemy/queries.py)."""
+def _shortened(text: str, longest: int = 600) -> str:
+    """Long lines (a thousand ids) cut in the middle."""
+    if len(text) <= longest:
+        return text
+    return f"{text[: longest // 2]} ... {text[-longest // 2 :]}"
+
+
+def overlap_plans(
+    url: str, owner_id: int, lower: datetime, upper: datetime, providers: int
+) -> list[Plan]:
+    """Plans of the provider, client and roster overlap queries (adapters/sqlalchemy/queries.py).
+
+    The roster's names every provider, as ``GET /availabilities`` does; its parameters are
+    shortened in the report.
+    """
     statements = {
         "provider's appointments overlapping the range (GET and POST)": (
             queries.provider_appointments(owner_id, lower, upper)
         ),
         "client's appointments overlapping the range (POST)": (
             queries.client_appointments(owner_id, lower, upper)
+        ),
+        "every provider's appointments overlapping the range (GET /availabilities)": (
+            queries.providers_appointments(range(1, providers + 1), lower, upper)
         ),
     }
     with app_engine(url) as engine, engine.connect() as connection:

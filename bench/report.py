@@ -11,13 +11,19 @@ from bench.load import Result, Summary
 from bench.servers import Server
 
 BARE, GET, GET_SMALL, POST = "bare", "GET", "GET small", "POST"
-TARGETS = (BARE, GET, GET_SMALL, POST)
+ROSTER, ROSTER_NAMED, POOL = "GET roster", "GET roster named", "POST pool"
+ROSTERS = (ROSTER, ROSTER_NAMED)
+TARGETS = (BARE, GET, GET_SMALL, POST, ROSTER, ROSTER_NAMED, POOL)
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 #: The issue's targets: GET and POST as ratios of the bare endpoint's requests/s.
 GET_RATIO = {"sqlite": 0.35, "postgresql": 0.25}
 POST_RATIO = 0.15
 TAIL_RATIO = 4.0
 GROWTH_RATIO = 1.2
+#: Issue 9: roster searches' p50 over the single-provider GET's, a pool booking's over a
+#: plain one's, the roster's absolute p50, and a worker's memory after the roster runs.
+ROSTER_RATIO, ROSTER_NAMED_RATIO, POOL_RATIO = 40.0, 6.0, 1.5
+ROSTER_P50_MS, WORKER_RSS_MB = 100.0, 100.0
 SIZE = "size MB"  # in Measurement.loads, beside the seconds of each step
 
 
@@ -34,6 +40,7 @@ class Measurement:
     servers: list[Server] = field(default_factory=list)
     wrk_commands: dict[str, str] = field(default_factory=dict)
     slots_per_run: int = 0
+    worker_rss_mb: float = 0.0  # the largest worker's, after the roster runs
 
     @property
     def name(self) -> str:
@@ -51,6 +58,11 @@ class Measurement:
         """GET p50 latency on the big dataset over the small one's in the same round (median)."""
         pairs = zip(self.results[GET], self.results[GET_SMALL], strict=True)
         return statistics.median(big.p50_us / small.p50_us for big, small in pairs)
+
+    def p50_ratio(self, target: str, base: str) -> float:
+        """``target``'s p50 over ``base``'s in the same round; the median over rounds."""
+        pairs = zip(self.results[target], self.results[base], strict=True)
+        return statistics.median(t.p50_us / b.p50_us for t, b in pairs)
 
 
 def _ms(microseconds: float) -> str:
@@ -76,6 +88,9 @@ def _labels(m: Measurement) -> dict[str, str]:
         GET: f"`GET /providers/{{id}}/availabilities`, {big} appointments",
         GET_SMALL: f"`GET /providers/{{id}}/availabilities`, {small} appointments",
         POST: f"`POST /appointments`, {big} appointments",
+        ROSTER: f"`GET /availabilities`, every provider, a week, {big} appointments",
+        ROSTER_NAMED: f"`GET /availabilities`, providers by `provider_id`, {big} appointments",
+        POOL: f"`POST /appointments` with a pool of 5 `provider_ids`, {big} appointments",
     }
 
 
@@ -131,6 +146,14 @@ def targets(ms: list[Measurement]) -> Iterator[str]:
         ("POST p99 ≤ 4× p50 at 32 connections", lambda m: _tail(m, POST)),
         (f"GET p50 growth {small} → {big} ≤ 1.2×", _growth),
         ("every POST a 201 (no slot reused)", _all_created),
+        (f"roster p50 ≤ {ROSTER_RATIO:.0f}× GET p50", lambda m: _p50(m, ROSTER, GET, ROSTER_RATIO)),
+        (f"roster p50 < {ROSTER_P50_MS:.0f} ms", _roster_p50),
+        (
+            f"named roster p50 ≤ {ROSTER_NAMED_RATIO:.0f}× GET p50",
+            lambda m: _p50(m, ROSTER_NAMED, GET, ROSTER_NAMED_RATIO),
+        ),
+        (f"pool POST p50 ≤ {POOL_RATIO}× POST p50", lambda m: _p50(m, POOL, POST, POOL_RATIO)),
+        (f"worker RSS after the roster runs < {WORKER_RSS_MB:.0f} MB", _rss),
     ]
     yield "| target | " + " | ".join(m.name for m in ms) + " |"
     yield "|---" * (len(ms) + 1) + "|"
@@ -154,6 +177,20 @@ def _growth(m: Measurement) -> tuple[str, bool]:
 def _tail(m: Measurement, target: str) -> tuple[str, bool]:
     s = m.summary(target)
     return f"{s.p99_us / s.p50_us:.1f}×", s.p99_us <= TAIL_RATIO * s.p50_us
+
+
+def _p50(m: Measurement, target: str, base: str, limit: float) -> tuple[str, bool]:
+    ratio = m.p50_ratio(target, base)
+    return f"{ratio:.1f}×", ratio <= limit
+
+
+def _roster_p50(m: Measurement) -> tuple[str, bool]:
+    p50_ms = m.summary(ROSTER).p50_us / 1000
+    return f"{p50_ms:.1f} ms", p50_ms < ROSTER_P50_MS
+
+
+def _rss(m: Measurement) -> tuple[str, bool]:
+    return f"{m.worker_rss_mb:.0f} MB", m.worker_rss_mb < WORKER_RSS_MB
 
 
 def _all_created(m: Measurement) -> tuple[str, bool]:
@@ -224,6 +261,13 @@ NOTES = (
     "- GET: a random provider and a random one-week range among the next 50 weeks. POST: "
     "distinct free slots (30-60 minutes) cut from the GET answers for weeks 5-8 ahead, "
     "before the runs; wrk thread i of n sends lines i, i+n, ... of its run's own file.",
+    "- Roster (issue 9): `GET /availabilities` for a random one-week range among the next 50 "
+    "weeks, `duration=30&limit=100`, over every provider, or over that many random distinct "
+    "providers given by `provider_id`. Pool POST: distinct free slots of weeks 9-12 ahead, "
+    "each booked by the slot's own client with `provider_ids` naming the slot's provider and "
+    "four others of its zone; the p50 ratios are taken within each round. Worker RSS: the "
+    "largest gunicorn worker's resident set (from /proc) right after each roster run, the "
+    "maximum over the runs (workers recycled by `max_requests` start again small).",
 )
 
 

@@ -39,6 +39,20 @@ class Server:
             total += _cpu_ticks(worker)[0]
         return total / CLOCK_TICKS
 
+    def worker_rss_mb(self) -> float:
+        """The largest resident set size among the live workers, in MB (from /proc)."""
+        sizes = [_rss_kb(worker) for worker in _children(self.pid)]
+        return max(sizes, default=0) / 1024
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), "")
+    return int(line.split()[1]) if line else 0
+
 
 def _cpu_ticks(pid: int) -> tuple[int, int]:
     """(utime + stime, cutime + cstime) of a process, from /proc; zeros once it is gone."""

@@ -18,8 +18,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.dataset import ZONES
+
 LENGTHS = (30, 45, 60)
 FETCHERS = 4
+#: Pool bookings name five providers of one zone: bench/dataset.py gives provider p the zone
+#: ZONES[p % len(ZONES)], so ids that far apart share it.
+POOL, ZONE_STRIDE = 5, len(ZONES)
 
 
 def stamp(moment: datetime) -> str:
@@ -64,13 +69,30 @@ def booking(provider_id: int, start: datetime, end: datetime) -> str:
     )
 
 
+def pool_booking(provider_id: int, start: datetime, end: datetime, providers: int) -> str:
+    """The same slot booked by client ``provider_id`` from a pool of five providers in the
+    provider's zone (ids ``ZONE_STRIDE`` apart, bench/dataset.py), the provider first."""
+    pool = [(provider_id - 1 + n * ZONE_STRIDE) % providers + 1 for n in range(POOL)]
+    body = json.loads(booking(provider_id, start, end))
+    del body["provider_id"]
+    return json.dumps({**body, "provider_ids": pool}, separators=(",", ":"))
+
+
 def provider_bookings(
-    base_url: str, provider_id: int, lower: datetime, upper: datetime, cap: int
+    base_url: str,
+    provider_id: int,
+    lower: datetime,
+    upper: datetime,
+    cap: int,
+    pool_of: int | None = None,
 ) -> list[str]:
-    """Up to ``cap`` bookings of distinct free slots of one provider, chosen at random."""
+    """Up to ``cap`` bookings of distinct free slots of one provider, chosen at random;
+    with ``pool_of`` (the provider count), as pool bookings (``pool_booking``)."""
     rng = random.Random(provider_id)
     slots = [
         booking(provider_id, *slot)
+        if pool_of is None
+        else pool_booking(provider_id, *slot, pool_of)
         for window in free_windows(base_url, provider_id, lower, upper)
         for slot in cut(*window, rng)
     ]
@@ -78,15 +100,22 @@ def provider_bookings(
 
 
 def collect(
-    base_url: str, provider_ids: Sequence[int], lower: datetime, upper: datetime, needed: int
+    base_url: str,
+    provider_ids: Sequence[int],
+    lower: datetime,
+    upper: datetime,
+    needed: int,
+    pools: bool = False,
 ) -> list[str]:
-    """At least ``needed`` bookings if the providers have them, spread over the providers."""
+    """At least ``needed`` bookings if the providers have them, spread over the providers;
+    with ``pools``, as pool bookings of five providers."""
+    pool_of = len(provider_ids) if pools else None
     cap = math.ceil(1.25 * needed / len(provider_ids))
     order = random.Random(len(provider_ids)).sample(list(provider_ids), len(provider_ids))
     found: list[str] = []
     with ThreadPoolExecutor(FETCHERS) as pool:
         for bookings in pool.map(
-            lambda p: provider_bookings(base_url, p, lower, upper, cap), order
+            lambda p: provider_bookings(base_url, p, lower, upper, cap, pool_of), order
         ):
             found += bookings
     random.Random(needed).shuffle(found)
