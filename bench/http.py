@@ -29,6 +29,7 @@ from bench.load import Load, run, wrk_command
 from bench.report import (
     BARE,
     GET,
+    GET_LIGHT,
     GET_SMALL,
     POOL,
     POST,
@@ -154,6 +155,8 @@ def _commands(
     load = options.load if run else replace(options.load, seconds=options.warmup_seconds)
     get_args = [str(options.providers), week, str(WEEKS), str(run)]
     slot_file, pool_file = slot_files
+    # One connection per worker: latency without queueing, for the roster's absolute target.
+    light = replace(load, threads=1, connections=int(options.workers))
     return {
         BARE: wrk_command(load, servers[BARE].url + "/", "bare.lua"),
         GET: wrk_command(load, servers[GET].url, "availability.lua", get_args),
@@ -164,9 +167,10 @@ def _commands(
             "booking.lua",
             [str(slot_file.relative_to(REPO)), str(load.threads)],
         ),
-        ROSTER: wrk_command(load, servers[ROSTER].url, "roster.lua", [*get_args, "0"]),
+        GET_LIGHT: wrk_command(light, servers[GET_LIGHT].url, "availability.lua", get_args),
+        ROSTER: wrk_command(light, servers[ROSTER].url, "roster.lua", [*get_args, "0"]),
         ROSTER_NAMED: wrk_command(
-            load, servers[ROSTER_NAMED].url, "roster.lua", [*get_args, str(options.named)]
+            light, servers[ROSTER_NAMED].url, "roster.lua", [*get_args, str(options.named)]
         ),
         POOL: wrk_command(
             load,
@@ -221,6 +225,7 @@ def _serve(
         GET: app_big,
         GET_SMALL: app_small,
         POST: app_big,
+        GET_LIGHT: app_big,
         ROSTER: app_big,
         ROSTER_NAMED: app_big,
         POOL: app_big,

@@ -11,9 +11,10 @@ from bench.load import Result, Summary
 from bench.servers import Server
 
 BARE, GET, GET_SMALL, POST = "bare", "GET", "GET small", "POST"
-ROSTER, ROSTER_NAMED, POOL = "GET roster", "GET roster named", "POST pool"
+GET_LIGHT, ROSTER, ROSTER_NAMED = "GET light", "GET roster", "GET roster named"
+POOL = "POST pool"
 ROSTERS = (ROSTER, ROSTER_NAMED)
-TARGETS = (BARE, GET, GET_SMALL, POST, ROSTER, ROSTER_NAMED, POOL)
+TARGETS = (BARE, GET, GET_SMALL, POST, GET_LIGHT, ROSTER, ROSTER_NAMED, POOL)
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 #: The issue's targets: GET and POST as ratios of the bare endpoint's requests/s.
 GET_RATIO = {"sqlite": 0.35, "postgresql": 0.25}
@@ -88,8 +89,12 @@ def _labels(m: Measurement) -> dict[str, str]:
         GET: f"`GET /providers/{{id}}/availabilities`, {big} appointments",
         GET_SMALL: f"`GET /providers/{{id}}/availabilities`, {small} appointments",
         POST: f"`POST /appointments`, {big} appointments",
-        ROSTER: f"`GET /availabilities`, every provider, a week, {big} appointments",
-        ROSTER_NAMED: f"`GET /availabilities`, providers by `provider_id`, {big} appointments",
+        GET_LIGHT: f"`GET /providers/{{id}}/availabilities`, {big} appointments, "
+        "one connection per worker",
+        ROSTER: f"`GET /availabilities`, every provider, a week, {big} appointments, "
+        "one connection per worker",
+        ROSTER_NAMED: f"`GET /availabilities`, providers by `provider_id`, {big} "
+        "appointments, one connection per worker",
         POOL: f"`POST /appointments` with a pool of 5 `provider_ids`, {big} appointments",
     }
 
@@ -146,11 +151,14 @@ def targets(ms: list[Measurement]) -> Iterator[str]:
         ("POST p99 ≤ 4× p50 at 32 connections", lambda m: _tail(m, POST)),
         (f"GET p50 growth {small} → {big} ≤ 1.2×", _growth),
         ("every POST a 201 (no slot reused)", _all_created),
-        (f"roster p50 ≤ {ROSTER_RATIO:.0f}× GET p50", lambda m: _p50(m, ROSTER, GET, ROSTER_RATIO)),
+        (
+            f"roster p50 ≤ {ROSTER_RATIO:.0f}× GET p50 (one connection per worker)",
+            lambda m: _p50(m, ROSTER, GET_LIGHT, ROSTER_RATIO),
+        ),
         (f"roster p50 < {ROSTER_P50_MS:.0f} ms", _roster_p50),
         (
-            f"named roster p50 ≤ {ROSTER_NAMED_RATIO:.0f}× GET p50",
-            lambda m: _p50(m, ROSTER_NAMED, GET, ROSTER_NAMED_RATIO),
+            f"named roster p50 ≤ {ROSTER_NAMED_RATIO:.0f}× GET p50 (one connection per worker)",
+            lambda m: _p50(m, ROSTER_NAMED, GET_LIGHT, ROSTER_NAMED_RATIO),
         ),
         (f"pool POST p50 ≤ {POOL_RATIO}× POST p50", lambda m: _p50(m, POOL, POST, POOL_RATIO)),
         (f"worker RSS after the roster runs < {WORKER_RSS_MB:.0f} MB", _rss),
@@ -263,7 +271,11 @@ NOTES = (
     "before the runs; wrk thread i of n sends lines i, i+n, ... of its run's own file.",
     "- Roster (issue 9): `GET /availabilities` for a random one-week range among the next 50 "
     "weeks, `duration=30&limit=100`, over every provider, or over that many random distinct "
-    "providers given by `provider_id`. Pool POST: distinct free slots of weeks 9-12 ahead, "
+    "providers given by `provider_id`. The roster searches, and the single-provider GET they "
+    "are compared with (GET light), run with one wrk connection per gunicorn worker: at 32 "
+    "connections a p50 is mostly queueing (about 16 requests ahead on 2 workers), and the "
+    "roster's absolute target (p50 under 100 ms) is about one request. Pool POST: distinct "
+    "free slots of weeks 9-12 ahead, "
     "each booked by the slot's own client with `provider_ids` naming the slot's provider and "
     "four others of its zone; the p50 ratios are taken within each round. Worker RSS: the "
     "largest gunicorn worker's resident set (from /proc) right after each roster run, the "
