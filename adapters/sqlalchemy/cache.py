@@ -12,6 +12,7 @@ made through any worker is seen by the very next request on every other one
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -49,3 +50,26 @@ class VersionedCache(Generic[T]):
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+class RowMemo(Generic[T]):
+    """Entities built from rows, reused while the row reads the same.
+
+    Mapping a row costs more than comparing it: the roster search reads every provider's row
+    on every request, and rows seldom change. Not a cache of the data: the row is read anyway.
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._capacity = capacity
+        self._entries: dict[int, tuple[tuple[object, ...], T]] = {}
+
+    def get(self, key: int, row: tuple[object, ...], build: Callable[[], T]) -> T:
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == row:
+            return entry[1]
+        built = build()
+        self._entries.pop(key, None)
+        self._entries[key] = (row, built)
+        if len(self._entries) > self._capacity:
+            del self._entries[next(iter(self._entries))]
+        return built

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy import queries, rows
-from adapters.sqlalchemy.cache import VersionedCache
+from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.gateway import Gateway
 from adapters.sqlalchemy.tables import (
     appointments,
@@ -98,6 +99,10 @@ class _Repository:
 class ProviderRepository(_Repository, ports.ProviderRepository):
     table = providers
 
+    def __init__(self, gateway: Gateway, memo: RowMemo[Provider] | None = None) -> None:
+        super().__init__(gateway)
+        self._memo: RowMemo[Provider] = memo or RowMemo()
+
     def get(self, provider_id: int) -> Provider | None:
         """The provider; its schedule version is noted for the unit's cache lookups."""
         if not storable(provider_id):
@@ -124,9 +129,11 @@ class ProviderRepository(_Repository, ports.ProviderRepository):
             if not provider_ids:
                 return []
         found = self._db.all(queries.providers_by_id(provider_ids))
+        many = []
         for row in found:
             self._db.saw_version(row.id, row.schedule_version)
-        return [rows.provider(row) for row in found]
+            many.append(self._memo.get(row.id, tuple(row), partial(rows.provider, row)))
+        return many
 
     def list(self, offset: int, limit: int) -> tuple[list[Provider], int]:
         return self._page(offset, limit, rows.provider)

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy import exc as sa_exc
 
 from adapters.sqlalchemy import repositories
-from adapters.sqlalchemy.cache import VersionedCache
+from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
 from adapters.sqlalchemy.gateway import Gateway
-from domain.model import DateOverride, WeeklyWindow
+from domain.model import DateOverride, Provider, WeeklyWindow
 from domain.ports import UnitOfWork
 
 #: Connection execution option read by the SQLite "begin" hook (adapters/sqlalchemy/database.py).
@@ -29,6 +29,7 @@ class ScheduleCaches:
 
     windows: VersionedCache[WeeklyWindow] = field(default_factory=VersionedCache)
     overrides: VersionedCache[DateOverride] = field(default_factory=VersionedCache)
+    providers: RowMemo[Provider] = field(default_factory=RowMemo)
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -41,7 +42,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._engine = engine
         self._gateway = Gateway()
         caches = caches or ScheduleCaches()
-        self.providers = repositories.ProviderRepository(self._gateway)
+        self.providers = repositories.ProviderRepository(self._gateway, caches.providers)
         self.clients = repositories.ClientRepository(self._gateway)
         self.windows = repositories.WeeklyWindowRepository(self._gateway, caches.windows)
         self.appointments = repositories.AppointmentRepository(self._gateway)
