@@ -10,7 +10,7 @@ from domain import errors
 from domain.intervals import Interval
 from domain.model import Appointment, IdempotencyRecord, Provider
 from domain.ports import Clock, UnitOfWork
-from domain.roster import choose, week_of
+from domain.roster import ranked, week_of
 from domain.roster_services import MAX_PROVIDERS, named_providers, schedules_of
 from domain.scheduling import check_booking
 from domain.services import replay, require_aware
@@ -28,7 +28,8 @@ def book_any(
     """Book ``[starts_at, ends_at)`` with one provider of the pool for whom it is bookable.
 
     Every booking rule applies per provider (domain.scheduling.check_booking); among those
-    that pass, ``choose`` decides. Locks the whole pool first, in ascending id order.
+    that pass, the first by ``ranked`` wins, so providers are checked in that order until one
+    passes. Locks the whole pool first, in ascending id order.
     """
     require_aware(starts_at, ends_at)
     pool = sorted(set(provider_ids))
@@ -46,11 +47,8 @@ def book_any(
         providers = named_providers(uow, pool)
         if uow.clients.get(client_id) is None:
             raise errors.UnknownReference(f"client {client_id} does not exist")
-        bookable = _bookable(uow, providers, client_id, request, now)
-        counts = uow.appointments.scheduled_counts(
-            [p.id for p in bookable if p.id is not None], *week_of(starts_at)
-        )
-        chosen = choose(bookable, counts)
+        counts = uow.appointments.scheduled_counts(pool, *week_of(starts_at))
+        chosen = _first_bookable(uow, ranked(providers, counts), client_id, request, now)
         assert chosen.id is not None
         appointment = uow.appointments.add(
             Appointment(client_id, chosen.id, starts_at, ends_at, created_at=now)
@@ -69,15 +67,15 @@ def _fingerprint(client_id: int, pool: Sequence[int], request: Interval) -> str:
     return f"{client_id}|pool:{','.join(map(str, pool))}|{start}|{end}"
 
 
-def _bookable(
+def _first_bookable(
     uow: UnitOfWork, providers: Sequence[Provider], client_id: int, request: Interval, now: datetime
-) -> list[Provider]:
-    """The providers who may take ``request`` now; if none, the refusal that says why."""
+) -> Provider:
+    """The first of ``providers`` who may take ``request`` now; if none, the refusal that
+    says why."""
     schedules = schedules_of(uow, providers, *request)
     client_booked = uow.appointments.scheduled_for_client(client_id, *request)
     closed = [p.id for p in providers if p.id is not None and not p.accepts_new_clients]
     returning = uow.appointments.active_with(client_id, closed) if closed else set()
-    bookable: list[Provider] = []
     refusals: list[errors.DomainError] = []
     for provider in providers:
         assert provider.id is not None
@@ -88,10 +86,8 @@ def _bookable(
         except errors.DomainError as refusal:
             refusals.append(refusal)
         else:
-            bookable.append(provider)
-    if not bookable:
-        raise _refusal(refusals)
-    return bookable
+            return provider
+    raise _refusal(refusals)
 
 
 def _refusal(refusals: Sequence[errors.DomainError]) -> errors.DomainError:

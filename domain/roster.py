@@ -130,6 +130,11 @@ def week_of(moment: datetime) -> tuple[datetime, datetime]:
 
 
 def choose(candidates: Sequence[Provider], week_counts: Mapping[int, int]) -> Provider:
+    """The pool choice among providers who can all take the slot: ``ranked``'s first."""
+    return ranked(candidates, week_counts)[0]
+
+
+def ranked(candidates: Sequence[Provider], week_counts: Mapping[int, int]) -> list[Provider]:
     """Fewest scheduled appointments in the week, then least recently booked, then lowest id.
 
     A provider never booked counts as booked least recently (docs/DECISIONS.md, "Choosing
@@ -144,4 +149,4 @@ def choose(candidates: Sequence[Provider], week_counts: Mapping[int, int]) -> Pr
             provider.id,
         )
 
-    return min(candidates, key=rank)
+    return sorted(candidates, key=rank)
