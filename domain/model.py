@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from domain.errors import InvalidRequest
 
@@ -182,6 +183,18 @@ class Appointment:
     def moved(self, starts_at: datetime, ends_at: datetime) -> Appointment:
         """Return this appointment at another time, as its next change."""
         return replace(self, starts_at=starts_at, ends_at=ends_at, sequence=self.sequence + 1)
+
+
+class BookedTime(NamedTuple):
+    """When a provider is booked: a scheduled appointment's time, without its details.
+
+    What free time needs of an appointment (``domain.scheduling.Booked``); the roster search
+    reads only this, for every provider at once.
+    """
+
+    starts_at: datetime
+    ends_at: datetime
+    is_scheduled: bool = True
 
 
 @dataclass(frozen=True, slots=True)

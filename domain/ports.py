@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self
 from domain.model import (
     Appointment,
     AppointmentStatus,
+    BookedTime,
     Client,
     DateOverride,
     IdempotencyRecord,
@@ -123,10 +124,11 @@ class AppointmentRepository(abc.ABC):
         """Scheduled appointments of the provider overlapping ``[lower, upper)``, by start."""
 
     @abc.abstractmethod
-    def scheduled_for_providers(
+    def booked_times(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime
-    ) -> dict[int, list[Appointment]]:
-        """``scheduled_for_provider`` of each provider that has some, in one read."""
+    ) -> dict[int, list[BookedTime]]:
+        """The times of ``scheduled_for_provider`` of each provider that has some, by start,
+        in one read."""
 
     @abc.abstractmethod
     def scheduled_counts(

@@ -108,7 +108,7 @@ def schedules_of(
     if not ids:
         return {}
     pad = max(p.buffer for p in providers)
-    booked = uow.appointments.scheduled_for_providers(ids, lower - pad, upper + pad)
+    booked = uow.appointments.booked_times(ids, lower - pad, upper + pad)
     windows = uow.windows.for_providers(ids)
     overrides = uow.overrides.for_providers(ids, lower, upper)
     return {

@@ -11,19 +11,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, split, subtract
 from domain.model import (
     MAX_APPOINTMENT_LENGTH,
     Appointment,
-    AppointmentStatus,
     DateOverride,
     OverrideKind,
     Provider,
     WeeklyWindow,
 )
 from domain.weekly import expand
+
+
+class Booked(Protocol):
+    """An appointment as free time sees it: an Appointment, or just its time (BookedTime)."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+    @property
+    def is_scheduled(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +49,7 @@ class Schedule:
 
     provider: Provider
     windows: Sequence[WeeklyWindow]
-    appointments: Sequence[Appointment]
+    appointments: Sequence[Booked]
     overrides: Sequence[DateOverride] = field(default=())
 
     def availability(self, lower: datetime, upper: datetime) -> list[Interval]:
@@ -55,11 +68,10 @@ class Schedule:
         A new booking must not overlap any of these (docs/DECISIONS.md, "Buffers").
         """
         pad = self.provider.buffer
-        scheduled = AppointmentStatus.SCHEDULED
         busy = [
             Interval(a.starts_at - pad, a.ends_at + pad)
             for a in self.appointments
-            if a.status is scheduled
+            if a.is_scheduled
         ]
         busy.sort()
         return busy

@@ -85,27 +85,34 @@ def expand(
     # A day earlier and later than the UTC range covers every offset on Earth (max ±14h).
     first_day = (lower - longest).astimezone(tz).date() - _DAY
     last_day = upper.astimezone(tz).date() + _DAY
-    midnights = _steady_midnights(timezone, first_day, last_day + longest + _DAY)
+    days, midnights = _calendar(timezone, first_day, last_day, longest.days + 1)
     occurrences = []
-    for day in _days(first_day, last_day):
-        for start, length in by_day.get(day.weekday(), ()):
-            interval = _occurrence(day, start, length, midnights, tz)
+    for day, weekday, midnight in days:
+        for start, end, length in by_day.get(weekday, ()):
+            if midnight is not None and end is not None:  # the fast path: no DST change
+                interval = Interval(midnight + start, midnight + end)
+            else:
+                interval = _occurrence(day, start, length, midnights, tz)
             if interval.start < upper and interval.end > lower and interval.start < interval.end:
                 occurrences.append(interval)
     return occurrences
 
 
+Shape = tuple[timedelta, timedelta | None, timedelta]
+
+
 @lru_cache(maxsize=4096)
-def _by_weekday(
-    windows: tuple[WeeklyWindow, ...],
-) -> tuple[dict[int, list[tuple[timedelta, timedelta]]], timedelta]:
-    """Each window as (start since midnight, length), by weekday; and the longest length."""
-    by_day: dict[int, list[tuple[timedelta, timedelta]]] = {}
+def _by_weekday(windows: tuple[WeeklyWindow, ...]) -> tuple[dict[int, list[Shape]], timedelta]:
+    """Each window by weekday as (start since midnight, end since the same midnight if on
+    that day, else None, length); and the longest length."""
+    by_day: dict[int, list[Shape]] = {}
     longest = timedelta(0)
     for window in windows:
         length = timedelta(minutes=window.length_minutes)
         start = timedelta(minutes=window.start.minute)
-        by_day.setdefault(int(window.start.day), []).append((start, length))
+        end = start + length
+        same_day = end if end.days == 0 else None
+        by_day.setdefault(int(window.start.day), []).append((start, same_day, length))
         longest = max(longest, length)
     return by_day, longest
 
@@ -119,8 +126,8 @@ def _occurrence(
 ) -> Interval:
     """The window starting ``start`` after ``day``'s midnight, lasting ``length``, in UTC.
 
-    Fast path: on days the clocks do not change, a wall time is its day's UTC midnight plus
-    the time since midnight; otherwise ``wall_to_utc`` decides (the DST rule).
+    On days the clocks do not change, a wall time is its day's UTC midnight plus the time
+    since midnight; otherwise ``wall_to_utc`` decides (the DST rule).
     """
     midnight = midnights.get(day)
     if midnight is not None:
@@ -133,9 +140,15 @@ def _occurrence(
     return Interval(wall_to_utc(wall_start, tz), wall_to_utc(wall_start + length, tz))
 
 
+Day = tuple[date, int, datetime | None]
+
+
 @lru_cache(maxsize=1024)
-def _steady_midnights(timezone: str, first: date, last: date) -> dict[date, datetime]:
-    """The UTC instant of each day's wall midnight, for days the clocks do not change.
+def _calendar(
+    timezone: str, first: date, last: date, extra_days: int
+) -> tuple[list[Day], dict[date, datetime]]:
+    """The days ``first`` to ``last`` as (day, weekday, UTC instant of its wall midnight if
+    the clocks do not change that day); and those instants up to ``extra_days`` later.
 
     A day whose offset at midnight equals the next day's has no transition (no zone changes
     its clocks twice within a day), so its wall times convert by one addition. Shared by every
@@ -144,12 +157,13 @@ def _steady_midnights(timezone: str, first: date, last: date) -> dict[date, date
     tz = zone(timezone)
     steady: dict[date, datetime] = {}
     offset = _midnight_offset(first, tz)
-    for day in _days(first, last):
+    for day in _days(first, last + timedelta(days=extra_days)):
         following = _midnight_offset(day + _DAY, tz)
         if offset is not None and offset == following:
             steady[day] = datetime.combine(day, time(), tzinfo=UTC) - offset
         offset = following
-    return steady
+    days = [(day, day.weekday(), steady.get(day)) for day in _days(first, last)]
+    return days, steady
 
 
 def _midnight_offset(day: date, tz: ZoneInfo) -> timedelta | None:

@@ -26,6 +26,7 @@ from domain import errors, ports
 from domain.model import (
     MAX_APPOINTMENT_LENGTH,
     Appointment,
+    BookedTime,
     Client,
     DateOverride,
     IdempotencyRecord,
@@ -279,14 +280,16 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
         found = self._db.all(queries.client_appointments(client_id, lower, upper))
         return [rows.appointment(row) for row in found]
 
-    def scheduled_for_providers(
+    def booked_times(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime
-    ) -> dict[int, list[Appointment]]:
+    ) -> dict[int, list[BookedTime]]:
         wanted = [i for i in provider_ids if storable(i)]
         if not wanted:
             return {}
-        found = self._db.all(queries.providers_appointments(wanted, lower, upper))
-        return _by_provider(rows.appointment(row) for row in found)
+        booked: dict[int, list[BookedTime]] = {}
+        for row in self._db.all(queries.providers_appointments(wanted, lower, upper)):
+            booked.setdefault(row.provider_id, []).append(BookedTime(row.starts_at, row.ends_at))
+        return booked
 
     def scheduled_counts(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime

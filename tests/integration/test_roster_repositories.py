@@ -59,7 +59,7 @@ def test_batched_reads_return_each_providers_rows(database: Database) -> None:
     with database.unit_of_work() as uow:
         assert [p.id for p in uow.providers.many(None)] == ids
         assert [p.id for p in uow.providers.many([ids[2], 999, ids[0]])] == [ids[0], ids[2]]
-        booked = uow.appointments.scheduled_for_providers(ids[:2], *WEEK)
+        booked = uow.appointments.booked_times(ids[:2], *WEEK)
         windows = uow.windows.for_providers(ids)
         overrides = uow.overrides.for_providers(ids, at(8, 12), at(8, 13))
         counts = uow.appointments.scheduled_counts(ids, *WEEK)

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from domain import errors
 from domain.model import (
     Appointment,
+    BookedTime,
     Client,
     DateOverride,
     IdempotencyRecord,
@@ -187,13 +188,13 @@ class FakeAppointments(AppointmentRepository):
     ) -> list[Appointment]:
         return [a for a in self._scheduled(lower, upper) if a.client_id == client_id]
 
-    def scheduled_for_providers(
+    def booked_times(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime
-    ) -> dict[int, list[Appointment]]:
-        found: dict[int, list[Appointment]] = {}
-        for appointment in self._scheduled(lower, upper):
-            if appointment.provider_id in provider_ids:
-                found.setdefault(appointment.provider_id, []).append(appointment)
+    ) -> dict[int, list[BookedTime]]:
+        found: dict[int, list[BookedTime]] = {}
+        for a in self._scheduled(lower, upper):
+            if a.provider_id in provider_ids:
+                found.setdefault(a.provider_id, []).append(BookedTime(a.starts_at, a.ends_at))
         return found
 
     def scheduled_counts(
