@@ -196,7 +196,9 @@ def _drive(m: Measurement, servers: dict[str, Server], options: Options, now: da
             result = run(commands[target], log)
             result = replace(result, server_cpu_s=servers[target].cpu_seconds() - before)
             if target in ROSTERS:  # the per-worker caches now hold every provider
-                m.worker_rss_mb = max(m.worker_rss_mb, servers[target].worker_rss_mb())
+                rss, anon = servers[target].worker_memory_mb()
+                m.worker_rss_mb = max(m.worker_rss_mb, rss)
+                m.worker_anon_mb = max(m.worker_anon_mb, anon)
             if number:
                 m.results[target].append(result)
         if number == 1:

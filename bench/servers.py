@@ -39,19 +39,26 @@ class Server:
             total += _cpu_ticks(worker)[0]
         return total / CLOCK_TICKS
 
-    def worker_rss_mb(self) -> float:
-        """The largest resident set size among the live workers, in MB (from /proc)."""
-        sizes = [_rss_kb(worker) for worker in _children(self.pid)]
-        return max(sizes, default=0) / 1024
+    def worker_memory_mb(self) -> tuple[float, float]:
+        """The largest resident set among the live workers, and the largest anonymous part of
+        one (the heap: caches included; the rest is mapped files, SQLite's memory map among
+        them), in MB, from /proc."""
+        sizes = [_memory_kb(worker) for worker in _children(self.pid)]
+        return (
+            max((rss for rss, _ in sizes), default=0) / 1024,
+            max((anon for _, anon in sizes), default=0) / 1024,
+        )
 
 
-def _rss_kb(pid: int) -> int:
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """VmRSS and RssAnon of a process in kB; zeros once it is gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except (FileNotFoundError, ProcessLookupError):
-        return 0
-    line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), "")
-    return int(line.split()[1]) if line else 0
+        return 0, 0
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    rss, anon = (int(fields.get(name, "0 kB").split()[0]) for name in ("VmRSS", "RssAnon"))
+    return rss, anon
 
 
 def _cpu_ticks(pid: int) -> tuple[int, int]:
