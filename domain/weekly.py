@@ -79,7 +79,7 @@ def expand(
     Occurrences that began before ``lower`` are included; callers clip.
     """
     tz = zone(timezone)
-    by_day, longest = _by_weekday(tuple(windows))
+    by_day, longest = _shape(tuple(windows))
     if not by_day:
         return []
     # A day earlier and later than the UTC range covers every offset on Earth (max ±14h).
@@ -101,8 +101,28 @@ def expand(
 Shape = tuple[timedelta, timedelta | None, timedelta]
 
 
-@lru_cache(maxsize=4096)
-def _by_weekday(windows: tuple[WeeklyWindow, ...]) -> tuple[dict[int, list[Shape]], timedelta]:
+ByDay = tuple[dict[int, list[Shape]], timedelta]
+#: ``_by_weekday`` of window tuples by the identity of their windows: the schedule cache hands
+#: out the same window objects until they change, and a dataclass hash of every window costs
+#: more than the rest of an expansion. Each entry holds its windows, so no id is reused while
+#: it lives.
+_SHAPES: dict[tuple[int, ...], tuple[tuple[WeeklyWindow, ...], ByDay]] = {}
+_MAX_SHAPES = 4096
+
+
+def _shape(windows: tuple[WeeklyWindow, ...]) -> ByDay:
+    key = tuple(map(id, windows))
+    found = _SHAPES.get(key)
+    if found is not None:
+        return found[1]
+    shape = _by_weekday(windows)
+    if len(_SHAPES) >= _MAX_SHAPES:
+        del _SHAPES[next(iter(_SHAPES))]
+    _SHAPES[key] = (windows, shape)
+    return shape
+
+
+def _by_weekday(windows: tuple[WeeklyWindow, ...]) -> ByDay:
     """Each window by weekday as (start since midnight, end since the same midnight if on
     that day, else None, length); and the longest length."""
     by_day: dict[int, list[Shape]] = {}
