@@ -131,6 +131,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
 
     def is_known(self, version: Any) -> bool:
         """Whether If-None-Match already names the tag ``set_etag(version)`` would set."""
+        if not request.if_none_match:
+            return False
         return self._generate_etag(version) in request.if_none_match
 
     def if_match(self, schema: Any) -> Callable[[Any], bool] | None:

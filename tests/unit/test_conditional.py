@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
+from domain import errors
 from domain.conditional import availability_version
 from domain.model import Provider
-from domain.services import free_windows, tagged_free_windows
+from domain.registry import update_provider
+from domain.services import book, free_windows, reschedule, tagged_free_windows
 from tests.unit.builders import utc
 from tests.unit.fakes import FakeAppointments, FakeWindows
 
@@ -66,3 +70,25 @@ def test_a_known_version_reads_the_provider_alone_and_computes_nothing(uow, cloc
     uow.appointments = UntouchableAppointments(uow.providers)
     known = tagged_free_windows(uow, clock, 1, MONDAY, TUESDAY, known=computed.version.__eq__)
     assert known.windows is None and known.version == computed.version
+
+
+def test_an_update_expecting_another_provider_is_refused_under_the_lock_and_changes_nothing(uow):
+    with pytest.raises(errors.PreconditionFailed):
+        update_provider(uow, 1, {"buffer_after": 10}, expected=lambda _current: False)
+    assert uow.providers.get(1).buffer_after == 0
+    assert uow.locks[-1] == (1, None) and uow.committed == 0
+    changed = update_provider(uow, 1, {"buffer_after": 10}, expected=lambda p: p.buffer_after == 0)
+    assert changed.buffer_after == 10
+
+
+def test_a_move_expecting_another_appointment_is_refused_and_changes_nothing(uow, clock):
+    start = utc("2026-03-02 09:00")
+    booked = book(uow, clock, 1, 1, start, start + timedelta(minutes=30))
+    later = start + timedelta(hours=1)
+    with pytest.raises(errors.PreconditionFailed):
+        reschedule(uow, clock, booked.id, later, later + timedelta(minutes=30), lambda _a: False)
+    assert uow.appointments.get(booked.id) == booked
+    moved = reschedule(
+        uow, clock, booked.id, later, later + timedelta(minutes=30), lambda a: a == booked
+    )
+    assert moved.starts_at == later and moved.sequence == 2
