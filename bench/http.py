@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench import databases, dataset, machine, slots
+from bench import databases, dataset, machine, slots, tags
 from bench.inspection import durability, overlap_plans
 from bench.load import Load, run, wrk_command
 from bench.report import (
@@ -31,6 +31,7 @@ from bench.report import (
     GET,
     GET_LIGHT,
     GET_SMALL,
+    NOT_MODIFIED,
     POOL,
     POST,
     ROSTER,
@@ -147,19 +148,26 @@ def _commands(
     servers: dict[str, Server],
     options: Options,
     now: datetime,
-    slot_files: tuple[Path, Path],
+    files: tuple[Path, Path, Path],
     run: int,
 ) -> dict[str, list[str]]:
-    """The wrk command of each target for run number ``run`` (0 is the warm-up)."""
+    """The wrk command of each target for run number ``run`` (0 is the warm-up), given the
+    run's slot file (POST), tag file (304) and pool slot file (POST pool)."""
+    slot_file, tag_file, pool_file = files
     week = str(int(first_week(now).timestamp()))
     load = options.load if run else replace(options.load, seconds=options.warmup_seconds)
     get_args = [str(options.providers), week, str(WEEKS), str(run)]
-    slot_file, pool_file = slot_files
     # One connection per worker: latency without queueing, for the roster's absolute target.
     light = replace(load, threads=1, connections=int(options.workers))
     return {
         BARE: wrk_command(load, servers[BARE].url + "/", "bare.lua"),
         GET: wrk_command(load, servers[GET].url, "availability.lua", get_args),
+        NOT_MODIFIED: wrk_command(
+            load,
+            servers[NOT_MODIFIED].url,
+            "not_modified.lua",
+            [str(tag_file.relative_to(REPO)), str(load.threads)],
+        ),
         GET_SMALL: wrk_command(load, servers[GET_SMALL].url, "availability.lua", get_args),
         POST: wrk_command(
             load,
@@ -188,8 +196,16 @@ def _drive(m: Measurement, servers: dict[str, Server], options: Options, now: da
     m.slots_per_run = len(files[0].read_text().splitlines())
     log = RESULTS / f"wrk-{m.database}.log"
     log.unlink(missing_ok=True)
-    for number, slot_files in enumerate(zip(files, pool_files, strict=True)):
-        commands = _commands(servers, options, now, slot_files, number)
+    for number, (slot_file, pool_file) in enumerate(zip(files, pool_files, strict=True)):
+        tag_file = tags.write_tags(
+            servers[NOT_MODIFIED].url,
+            options.providers,
+            first_week(now),
+            WEEKS,
+            RESULTS / f"{m.database}-tags-{number}.txt",
+            seed=number,
+        )
+        commands = _commands(servers, options, now, (slot_file, tag_file, pool_file), number)
         for target in TARGETS:
             print(f"{m.database}: round {number}/{options.runs}: {target}", flush=True)
             before = servers[target].cpu_seconds()
@@ -225,6 +241,7 @@ def _serve(
     return {
         BARE: bare,
         GET: app_big,
+        NOT_MODIFIED: app_big,
         GET_SMALL: app_small,
         POST: app_big,
         GET_LIGHT: app_big,

@@ -17,6 +17,14 @@ class InvalidRequest(DomainError):
     """The request itself is malformed (e.g. an empty or reversed interval)."""
 
 
+class InvalidWindows(InvalidRequest):
+    """Weekly windows sent to replace a provider's own; ``problems`` names each bad one."""
+
+    def __init__(self, reason: str, problems: Sequence[str]) -> None:
+        super().__init__(reason)
+        self.problems = list(problems)
+
+
 class NotFound(DomainError):
     """A referenced entity does not exist."""
 
@@ -109,6 +117,10 @@ class PoolTaken(Conflict):
 
 class PoolRefused(RuleViolation):
     """No provider of a pool can take the time, and none is merely booked then."""
+
+
+class PreconditionFailed(DomainError):
+    """The caller's copy of the resource is stale: it changed since the caller read it."""
 
 
 class FeedError(DomainError):
