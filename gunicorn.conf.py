@@ -18,8 +18,10 @@ keepalive = 5  # only used by non-sync workers; sync workers close each connecti
 max_requests = 10000
 max_requests_jitter = 1000
 
-# Request limits (the body limit is the app's MAX_CONTENT_LENGTH).
-limit_request_line = 4094
+# Request limits (the body limit is the app's MAX_CONTENT_LENGTH). The request line is at
+# gunicorn's largest bounded value, so a roster search may name about 450 providers in its
+# query string (docs/DECISIONS.md, "Roster search").
+limit_request_line = 8190
 limit_request_fields = 50
 limit_request_field_size = 8190
 

@@ -1,5 +1,6 @@
 """Pool bookings racing through real gunicorn (4 workers), on SQLite and PostgreSQL: a pool
-of five equally free providers takes exactly five of twenty clients, one each."""
+of five equally free providers takes exactly five of twenty clients, one each; and a roster
+search naming hundreds of providers fits in gunicorn's request line."""
 
 from __future__ import annotations
 
@@ -68,3 +69,15 @@ def test_overlapping_pools_booked_at_once_neither_deadlock_nor_double_book(live,
     with sql(database_url) as engine:
         assert overlapping_scheduled(engine, "provider_id") == []
         assert len(appointment_rows(engine)) == statuses[201]
+
+
+def test_a_search_naming_four_hundred_providers_passes_gunicorns_request_line_limit(live):
+    (provider,) = open_providers(live, live.feed, 1)
+    day = booking_day()
+    named = "".join(f"&provider_id={n}" for n in range(provider, provider + 400))
+    path = f"/availabilities?from={instant(day, 0)}&to={instant(day, 60)}&duration=30{named}"
+    assert len(path) > 4094  # gunicorn's default request line limit
+    reply = live.call("GET", path)
+    assert reply.status == 422 and reply.content_type == PROBLEM, reply
+    assert reply.body["type"].endswith("/problems/unknown-reference")
+    assert f"{provider + 1}, {provider + 2}" in reply.body["detail"]
