@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
@@ -25,6 +28,14 @@ SQLITE_CACHE_KIB = 32 * 2**10
 POSTGRES_CONNECT_TIMEOUT_S = 3
 #: A pooled PostgreSQL connection idle this long is pinged before it is used again.
 IDLE_BEFORE_PING_S = 1.0
+MIGRATIONS = REPO_ROOT / "migrations"
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The head of this code's migrations, read from migrations/ once per process."""
+    head: str | None = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    return head
 
 
 def normalize_url(url: str) -> str:
@@ -127,6 +138,19 @@ class Database:
         except StoreUnavailable:
             return False
         return True
+
+    def schema_revision(self) -> str | None:
+        """The revision the database is migrated to (None: never migrated).
+
+        Raises StoreUnavailable when the database does not answer.
+        """
+        with translated(), self.engine.connect() as connection:
+            revision: str | None = MigrationContext.configure(connection).get_current_revision()
+            return revision
+
+    def schema_head(self) -> str | None:
+        """The revision the code expects: its migrations' head."""
+        return head_revision()
 
     def dispose(self) -> None:
         """Close every pooled connection."""
