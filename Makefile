@@ -28,7 +28,8 @@ sync: seed
 	$(BIN)/flask --app wsgi sync-availability
 
 run: sync
-	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	LOG_FORMAT=$${LOG_FORMAT:-console} PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
+		$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,7 @@
-"""GET /health (readiness: database and schema) and GET /health/live (the process is up)."""
+"""GET /health (readiness: database and schema) and GET /health/live (the process is up).
+
+See docs/DECISIONS.md, "Liveness and readiness".
+"""
 
 from __future__ import annotations
 

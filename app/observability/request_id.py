@@ -2,6 +2,7 @@
 
 ``current_request_id()`` is the id of the request being served (None outside one), e.g. for
 an outbox row that a later webhook delivery sends back as ``X-Request-ID``.
+See docs/DECISIONS.md, "Request ids".
 """
 
 from __future__ import annotations
