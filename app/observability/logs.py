@@ -27,42 +27,64 @@ class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         setattr(self, _MARK, True)
 
 
+class _Output:
+    """The stream of the latest ``configure``; structlog loggers bound earlier follow it."""
+
+    def __init__(self) -> None:
+        self.stream: IO[str] = sys.stdout
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+_OUTPUT = _Output()
+
+
 def _shared() -> list[Processor]:
     """What every line gets, whether it came through structlog or the standard library."""
     return [
         structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
+        structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"),
     ]
 
 
-def formatter(log_format: str) -> structlog.stdlib.ProcessorFormatter:
-    """The formatter of every line: JSON, or readable columns for ``console``."""
-    last: list[Processor]
+def _renderers(log_format: str) -> list[Processor]:
     if log_format == "console":
-        last = [structlog.dev.ConsoleRenderer(colors=False)]
-    else:
-        last = [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+        return [structlog.dev.ConsoleRenderer(colors=False)]
+    return [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+
+
+def formatter(log_format: str) -> structlog.stdlib.ProcessorFormatter:
+    """The standard library's lines (Flask, gunicorn, Alembic) rendered as structlog's."""
     return structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=_shared(),
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *last],
+        foreign_pre_chain=[*_shared(), structlog.stdlib.add_logger_name],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            *_renderers(log_format),
+        ],
     )
 
 
 def configure(log_format: str, log_level: str, stream: IO[str] | None = None) -> None:
-    """Route structlog and the standard library's root logger to one handler on stdout.
+    """structlog's loggers and the standard library's root logger, both on stdout.
 
-    Logging is process-wide: the last call wins (each gunicorn worker makes one app).
+    structlog's loggers (the request line, events) write straight to the stream, without the
+    standard library's machinery: the request line is on every request's path. Logging is
+    process-wide: the last call wins (each gunicorn worker makes one app).
     """
     level = logging.getLevelNamesMapping()[log_level.upper()]
+    out = _OUTPUT.stream = stream or sys.stdout
     structlog.configure(
-        processors=[*_shared(), structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
+        processors=[*_shared(), *_renderers(log_format)],
+        logger_factory=structlog.WriteLoggerFactory(file=_OUTPUT),  # type: ignore[arg-type]
         wrapper_class=structlog.make_filtering_bound_logger(level),
         cache_logger_on_first_use=False,
     )
-    handler = StdoutHandler(stream)
+    handler = StdoutHandler(out)
     handler.setFormatter(formatter(log_format))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, _MARK, False)]:
@@ -75,8 +97,8 @@ def configure(log_format: str, log_level: str, stream: IO[str] | None = None) ->
 
 
 def logger(name: str) -> Any:
-    """A structlog logger bound now, with the configuration in force (cheap to call)."""
-    return structlog.get_logger(name).bind()
+    """A structlog logger named ``name``, bound now to the configuration in force."""
+    return structlog.get_logger().bind(logger=name)
 
 
 def gunicorn_logconfig(log_format: str, log_level: str) -> dict[str, Any]:

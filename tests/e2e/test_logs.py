@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +15,7 @@ from app import create_app
 from app.config import Config
 from app.observability import current_request_id, logs
 from app.services import services
-from tests.e2e.support import MONDAY, book, booking, new_client
+from tests.e2e.support import MONDAY, book, booking, new_client, working_week, write_feed
 
 Lines = Callable[[], list[dict[str, Any]]]
 
@@ -188,7 +188,24 @@ def test_current_request_id_is_the_one_of_the_request_being_served(failing_app):
     assert current_request_id() is None
 
 
-def test_console_format_gives_readable_lines(http, captured):
+@pytest.fixture
+def app_with(database_url, feed_path, clock) -> Iterator[Callable[..., Flask]]:
+    """Build apps with some settings changed; each is disposed of after the test."""
+    built: list[Flask] = []
+
+    def build(**changes: Any) -> Flask:
+        config = Config(database_url=database_url, calendly_fixture_path=str(feed_path))
+        built.append(create_app(replace(config, **changes), clock=clock))
+        return built[-1]
+
+    yield build
+    for app in built:
+        with app.app_context():
+            services().database.dispose()
+
+
+def test_console_format_gives_readable_lines(app_with, captured):
+    http = app_with(log_format="console").test_client()
     logs.configure("console", "info", stream=captured)
     http.get("/health/live")
     text = captured.getvalue()
@@ -197,14 +214,26 @@ def test_console_format_gives_readable_lines(http, captured):
         json.loads(text.splitlines()[0])
 
 
-def test_a_higher_log_level_drops_the_request_lines(database_url, feed_path, clock, captured):
-    config = Config(database_url=database_url, calendly_fixture_path=str(feed_path))
-    quiet = create_app(replace(config, log_level="warning"), clock=clock)
+def test_a_higher_log_level_drops_the_request_lines(app_with, captured):
+    http = app_with(log_level="warning").test_client()
     logs.configure("json", "warning", stream=captured)
-    try:
-        assert quiet.test_client().get("/health/live").status_code == 200
-        assert quiet.test_client().get("/nowhere").status_code == 404
-    finally:
-        with quiet.app_context():
-            services().database.dispose()
+    assert http.get("/health/live").status_code == 200
+    assert http.get("/nowhere").status_code == 404
     assert captured.getvalue() == ""
+
+
+def test_the_sync_command_logs_its_counts_as_json(app, feed_path, log_lines):
+    http = app.test_client()
+    provider = new_provider_id(http)
+    write_feed(feed_path, {provider: working_week(provider)})
+    result = app.test_cli_runner().invoke(args=["sync-availability"])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in log_lines() if line["event"] == "availability_synced"]
+    assert line["logger"] == "scheduling.cli"
+    assert (line["provider_id"], line["created"], line["deleted"]) == (provider, 3, 0)
+
+
+def new_provider_id(http) -> int:
+    response = http.post("/providers", json={"name": "Dr. Quiet", "timezone": "UTC"})
+    assert response.status_code == 201
+    return int(response.get_json()["id"])
