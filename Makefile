@@ -27,9 +27,10 @@ seed: migrate
 sync: seed
 	$(BIN)/flask --app wsgi sync-availability
 
+# Readable log lines at a terminal (the commands it runs first too), unless LOG_FORMAT is set.
+run: export LOG_FORMAT ?= console
 run: sync
-	LOG_FORMAT=$${LOG_FORMAT:-console} PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
-		$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 lint: install
 	$(BIN)/ruff check .
