@@ -97,12 +97,12 @@ def measure(options: Options, now: datetime) -> tuple[dict[str, list[Result]], d
     commands: dict[str, str] = {}
     try:
         with ExitStack() as stack:
-            urls = {}
+            servers = {}
             for name, settings in SETTINGS.items():
                 env = {"DATABASE_URL": url, "WEB_CONCURRENCY": options.workers, **settings}
                 log = RESULTS / f"gunicorn-observability-{name.split()[-1].strip('()')}.log"
-                server = stack.enter_context(serving(name, "wsgi:app", "/health", env, log))
-                urls[name], commands[name] = server.url, server.command
+                servers[name] = stack.enter_context(serving(name, "wsgi:app", "/health", env, log))
+                commands[name] = servers[name].command
             week = str(int(first_week(now).timestamp()))
             for number in range(options.runs + 1):
                 load = (
@@ -112,9 +112,12 @@ def measure(options: Options, now: datetime) -> tuple[dict[str, list[Result]], d
                 )
                 for name in (ON, OFF) if number % 2 else (OFF, ON):
                     args = [str(options.providers), week, str(WEEKS), str(number)]
-                    command = wrk_command(load, urls[name], "availability.lua", args)
+                    command = wrk_command(load, servers[name].url, "availability.lua", args)
                     print(f"round {number}/{options.runs}: {name}", flush=True)
+                    before = servers[name].cpu_seconds()
                     result = run(command, RESULTS / "wrk-observability.log")
+                    cpu = servers[name].cpu_seconds() - before
+                    result = replace(result, server_cpu_s=cpu)
                     if number:
                         results[name].append(result)
                     commands[f"wrk ({name})"] = shlex.join(command)
@@ -124,10 +127,12 @@ def measure(options: Options, now: datetime) -> tuple[dict[str, list[Result]], d
     return results, commands
 
 
-def render(options: Options, results: dict[str, list[Result]], commands: dict[str, str]) -> str:
-    ratio = statistics.median(
-        on.rps / off.rps for on, off in zip(results[ON], results[OFF], strict=True)
-    )
+def render(
+    options: Options, results: dict[str, list[Result]], commands: dict[str, str], load_before: str
+) -> str:
+    pairs = list(zip(results[ON], results[OFF], strict=True))
+    ratio = statistics.median(on.rps / off.rps for on, off in pairs)
+    cpu_ratio = statistics.median(off.cpu_ms / on.cpu_ms for on, off in pairs)
     lines = [
         "# Observability cost: GET /providers/{id}/availabilities",
         "",
@@ -135,20 +140,24 @@ def render(options: Options, results: dict[str, list[Result]], commands: dict[st
         f"appointments, {options.workers} workers, wrk -t{options.load.threads} "
         f"-c{options.load.connections} -d{options.load.seconds}s, {options.runs} round(s).",
         "",
-        "| setting | requests/s | p50 ms | p99 ms | non-2xx |",
-        "|---|---:|---:|---:|---:|",
+        "| setting | requests/s | p50 ms | p99 ms | server CPU ms/request | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name in (ON, OFF):
         s = Summary.of(results[name])
         lines.append(
             f"| {name} | {s.rps:,.0f} | {s.p50_us / 1000:.2f} | {s.p99_us / 1000:.2f} "
-            f"| {s.non_2xx} |"
+            f"| {s.cpu_ms:.3f} | {s.non_2xx} |"
         )
     verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
     lines += [
         "",
         f"On/off requests/s (median of same-round ratios): **{ratio:.3f}x** "
         f"(target >= {TARGET_RATIO}x: {verdict}).",
+        f"Off/on server CPU per request (median of same-round ratios; less sensitive to other "
+        f"load on the machine): {cpu_ratio:.3f}x.",
+        "",
+        f"Load average before/after: {load_before} / {machine.load_average()}.",
         "",
         "Machine: " + "; ".join(f"{k}: {v}" for k, v in machine.facts(None).items()),
         "",
@@ -163,11 +172,12 @@ def main(argv: list[str] | None = None) -> None:
     options = parse_options(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC).replace(microsecond=0)
+    load_before = machine.load_average()
     results, commands = measure(options, now)
     commands["benchmark"] = shlex.join(
         [Path(sys.executable).name, "-m", "bench.observability", *sys.argv[1:]]
     )
-    text = render(options, results, commands)
+    text = render(options, results, commands, load_before)
     options.output.write_text(text + "\n")
     print(text)
     print(f"\n(written to {options.output})")
