@@ -52,13 +52,17 @@ def make_engine(url: str, *, for_migrations: bool = False) -> Engine:
     SQLite batch migrations copy and drop tables, which enforced foreign keys would block.
     """
     url = normalize_url(url)
-    pooling: dict[str, Any] = {"poolclass": NullPool} if for_migrations else {}
+    # Statement parameters hold names, e-mails and reasons: never in an error's text, which
+    # may reach a log (docs/DECISIONS.md, "Structured logs").
+    options: dict[str, Any] = {"hide_parameters": True}
+    if for_migrations:
+        options["poolclass"] = NullPool
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **pooling)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options)
         _configure_sqlite(engine, foreign_keys=not for_migrations)
         return engine
     engine = create_engine(
-        url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, **pooling
+        url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, **options
     )
     _ping_when_idle(engine)
     return engine

@@ -237,3 +237,15 @@ def new_provider_id(http) -> int:
     response = http.post("/providers", json={"name": "Dr. Quiet", "timezone": "UTC"})
     assert response.status_code == 201
     return int(response.get_json()["id"])
+
+
+def test_a_database_outage_is_logged_by_cause_names_only(app_with, captured):
+    http = app_with(database_url="postgresql://postgres@127.0.0.1:1/nothing").test_client()
+    logs.configure("json", "info", stream=captured)
+    response = http.get("/providers", headers={"X-Request-ID": "down-1"})
+    assert response.status_code == 503
+    lines = [json.loads(line) for line in captured.getvalue().splitlines()]
+    (outage,) = [line for line in lines if line["event"] == "database_unavailable"]
+    assert outage["level"] == "error" and outage["request_id"] == "down-1"
+    assert outage["causes"] and all(name.isidentifier() for name in outage["causes"])
+    assert "127.0.0.1" not in captured.getvalue()
