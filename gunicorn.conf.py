@@ -65,11 +65,12 @@ if os.path.isdir("/dev/shm"):
 
 
 def on_starting(server):
-    """Make the metrics directory, and empty it of an earlier run's files."""
+    """Make the metrics directory, and empty it of an earlier run's metric files."""
     directory = os.environ[MULTIPROC]
     os.makedirs(directory, exist_ok=True)
-    for leftover in glob.glob(os.path.join(directory, "*.db")):
-        os.remove(leftover)
+    for kind in ("counter", "gauge", "histogram", "summary"):
+        for leftover in glob.glob(os.path.join(directory, f"{kind}_*.db")):
+            os.remove(leftover)
 
 
 def child_exit(server, worker):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -47,11 +49,26 @@ def value(found: Samples, name: str, **labels: str) -> float:
     return found.get((name, frozenset(labels.items())), 0.0)
 
 
+STALE = (
+    "from prometheus_client import Counter\n"
+    "Counter('bookings', 'stale', ['outcome']).labels('booked').inc(100)\n"
+)
+
+
 @pytest.fixture
 def metered(database_url: str, feed_path: Path, tmp_path: Path) -> Iterator[Server]:
-    """gunicorn -w 4 as shipped, its multiprocess directory where the test can look."""
+    """gunicorn -w 4 as shipped, its multiprocess directory where the test can look.
+
+    The directory holds an earlier run's counter (100 bookings), which gunicorn must drop
+    when it starts.
+    """
+    directory = tmp_path / "metrics"
+    directory.mkdir()
+    stale_env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)}
+    subprocess.run([sys.executable, "-c", STALE], env=stale_env, check=True, timeout=60)
+    assert list(directory.glob("counter_*.db"))
     env = {
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "PROMETHEUS_MULTIPROC_DIR": str(directory),
         "METRICS_ENABLED": "true",
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "info",
