@@ -54,12 +54,17 @@ def book_any(
             Appointment(client_id, chosen.id, starts_at, ends_at, created_at=now)
         )
         if idempotency_key is not None:
-            assert appointment.id is not None
-            uow.idempotency.put(
-                IdempotencyRecord(idempotency_key, fingerprint, appointment.id, now)
-            )
+            _remember(uow, idempotency_key, fingerprint, appointment, now)
         uow.commit()
     return appointment
+
+
+def _remember(
+    uow: UnitOfWork, key: str, fingerprint: str, appointment: Appointment, now: datetime
+) -> None:
+    """Keep the key with the appointment it booked, so that a retry answers it again."""
+    assert appointment.id is not None
+    uow.idempotency.put(IdempotencyRecord(key, fingerprint, appointment.id, now))
 
 
 def _fingerprint(client_id: int, pool: Sequence[int], request: Interval) -> str:
