@@ -7,7 +7,8 @@ from typing import Protocol
 
 from flask import Flask, current_app
 
-from domain.ports import AvailabilityFeed, Clock, UnitOfWork
+from app.config import WebhookConfig
+from domain.ports import AvailabilityFeed, Clock, DeliveryQueue, HostGuard, UnitOfWork
 
 EXTENSION = "scheduling"
 
@@ -15,7 +16,9 @@ EXTENSION = "scheduling"
 class Store(Protocol):
     """What the app needs from the database adapter."""
 
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, request_id: str | None = None) -> UnitOfWork: ...
+
+    def delivery_queue(self) -> DeliveryQueue: ...
 
     def ping(self) -> bool: ...
 
@@ -30,6 +33,8 @@ class Services:
     clock: Clock
     feed: AvailabilityFeed
     feed_path: str
+    guard: HostGuard
+    webhooks: WebhookConfig
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work; the use case takes the write lock it needs itself.

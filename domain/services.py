@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from domain import errors
+from domain.events import EventType, ScheduleChange, appointment_changed, schedule_changed
 from domain.feed import parse_slots
 from domain.intervals import Interval
 from domain.model import (
@@ -120,6 +121,7 @@ def book(
             uow.idempotency.put(
                 IdempotencyRecord(idempotency_key, fingerprint, appointment.id, now)
             )
+        appointment_changed(uow, EventType.APPOINTMENT_BOOKED, appointment, now)
         uow.commit()
     return appointment
 
@@ -186,8 +188,10 @@ def reschedule(
         if not current.is_scheduled:
             raise errors.AppointmentCanceled("a canceled appointment cannot be moved")
         provider = _provider(uow, current.provider_id)
-        _check(uow, provider, current.client_id, request, clock.now(), moving=appointment_id)
+        now = clock.now()
+        _check(uow, provider, current.client_id, request, now, moving=appointment_id)
         moved = uow.appointments.update(replace(current, starts_at=starts_at, ends_at=ends_at))
+        appointment_changed(uow, EventType.APPOINTMENT_RESCHEDULED, moved, now)
         uow.commit()
     return moved
 
@@ -218,6 +222,7 @@ def cancel(
                 "before the appointment starts"
             )
         appointment = uow.appointments.update(appointment.canceled(now, reason, canceled_by))
+        appointment_changed(uow, EventType.APPOINTMENT_CANCELED, appointment, now)
         uow.commit()
     return appointment
 
@@ -252,8 +257,11 @@ def sync_availability(uow: UnitOfWork, feed: AvailabilityFeed, provider_id: int)
             if external_id not in incoming:
                 uow.windows.delete(window)
                 deleted += 1
+        report = SyncReport(provider_id, created, updated, deleted, unchanged)
+        if report.changed:
+            schedule_changed(uow, provider_id, ScheduleChange.WEEKLY_AVAILABILITY)
         uow.commit()
-    return SyncReport(provider_id, created, updated, deleted, unchanged)
+    return report
 
 
 def get_appointment(uow: UnitOfWork, appointment_id: int) -> Appointment:

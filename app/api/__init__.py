@@ -12,6 +12,7 @@ from app.api import (
     health,
     providers,
     time_off,
+    webhooks,
 )
 from app.api.base import Api, IdConverter
 from app.api.swagger import assets
@@ -23,6 +24,7 @@ _RESOURCES = (
     time_off,
     clients,
     availability_sync,
+    webhooks,
     health,
 )
 _DESCRIPTION = """\

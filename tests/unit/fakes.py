@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from domain import errors
+from domain.events import Event
 from domain.model import (
     Appointment,
     Client,
@@ -22,6 +23,7 @@ from domain.ports import (
     AppointmentSearch,
     ClientRepository,
     DateOverrideRepository,
+    EventOutbox,
     IdempotencyRepository,
     ProviderRepository,
     RawSlot,
@@ -231,6 +233,20 @@ class FakeOverrides(DateOverrideRepository):
         return sorted(found, key=lambda o: (o.starts_at, o.id))
 
 
+class FakeOutbox(EventOutbox):
+    """Recorded events by id, in the order they were added."""
+
+    def __init__(self) -> None:
+        self.recorded: dict[str, Event] = {}
+
+    def add(self, event: Event) -> None:
+        self.recorded[event.id] = event
+
+    @property
+    def events(self) -> list[Event]:
+        return list(self.recorded.values())
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Writes go straight to the fakes; ``committed`` and ``locks`` record what happened.
 
@@ -244,6 +260,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.appointments = FakeAppointments()
         self.idempotency = FakeIdempotency()
         self.overrides = FakeOverrides()
+        self.outbox = FakeOutbox()
         self.committed = 0
         self.write_locked = False
         self.locks: list[tuple[int, int]] = []
@@ -257,6 +274,7 @@ class FakeUnitOfWork(UnitOfWork):
             self.appointments.table.rows,
             self.idempotency.records,
             self.overrides.table.rows,
+            self.outbox.recorded,
         ]
 
     def __enter__(self) -> FakeUnitOfWork:
