@@ -28,8 +28,10 @@ from domain.ports import (
     ProviderRepository,
     RawSlot,
     UnitOfWork,
+    WebhookEndpointRepository,
     WeeklyWindowRepository,
 )
+from domain.webhooks import Attempt, Endpoint
 
 
 class FixedClock:
@@ -233,6 +235,31 @@ class FakeOverrides(DateOverrideRepository):
         return sorted(found, key=lambda o: (o.starts_at, o.id))
 
 
+class FakeWebhooks(WebhookEndpointRepository):
+    def __init__(self) -> None:
+        self.table: _Table[Endpoint] = _Table()
+
+    def get(self, endpoint_id: int) -> Endpoint | None:
+        return self.table.rows.get(endpoint_id)
+
+    def add(self, endpoint: Endpoint) -> Endpoint:
+        return self.table.insert(endpoint)
+
+    def update(self, endpoint: Endpoint) -> Endpoint:
+        assert endpoint.id in self.table.rows
+        self.table.rows[endpoint.id] = endpoint
+        return endpoint
+
+    def delete(self, endpoint_id: int) -> None:
+        self.table.rows.pop(endpoint_id, None)
+
+    def attempts(self, endpoint_id: int, offset: int, limit: int) -> tuple[list[Attempt], int]:
+        return [], 0
+
+    def list(self, offset: int, limit: int) -> tuple[list[Endpoint], int]:
+        return self.table.page(offset, limit)
+
+
 class FakeOutbox(EventOutbox):
     """Recorded events by id, in the order they were added."""
 
@@ -261,6 +288,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.idempotency = FakeIdempotency()
         self.overrides = FakeOverrides()
         self.outbox = FakeOutbox()
+        self.webhooks = FakeWebhooks()
         self.committed = 0
         self.write_locked = False
         self.locks: list[tuple[int, int]] = []
@@ -275,6 +303,7 @@ class FakeUnitOfWork(UnitOfWork):
             self.idempotency.records,
             self.overrides.table.rows,
             self.outbox.recorded,
+            self.webhooks.table.rows,
         ]
 
     def __enter__(self) -> FakeUnitOfWork:
