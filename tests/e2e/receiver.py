@@ -81,11 +81,10 @@ class Receiver:
             if not delivery.verified_by:
                 self.unverified.append(headers.get("webhook-id", "?"))
             answer = self.answers.pop(0) if self.answers else 200
+            self.deliveries.append(delivery)
         if answer == SILENT:
             time.sleep(self.silence)
             delivery.ended = time.monotonic()
-            with self._lock:
-                self.deliveries.append(delivery)
             return
         status, extra = answer if isinstance(answer, tuple) else (answer, {})
         request.send_response(status)
@@ -94,10 +93,8 @@ class Receiver:
         request.send_header("Content-Length", "0")
         request.end_headers()
         delivery.ended = time.monotonic()
-        with self._lock:
-            self.deliveries.append(delivery)
 
-    def ok(self) -> list[Delivery]:
+    def received(self) -> list[Delivery]:
         """Every delivery recorded so far, whatever it was answered."""
         with self._lock:
             return list(self.deliveries)
@@ -106,10 +103,10 @@ class Receiver:
         """Wait until ``count`` deliveries were recorded; return them all."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if len(self.ok()) >= count:
-                return self.ok()
+            if len(self.received()) >= count:
+                return self.received()
             time.sleep(0.02)
-        raise AssertionError(f"{len(self.ok())} deliveries within {timeout}s, wanted {count}")
+        raise AssertionError(f"{len(self.received())} deliveries within {timeout}s, wanted {count}")
 
     def close(self) -> None:
         self._server.shutdown()

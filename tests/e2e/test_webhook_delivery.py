@@ -72,7 +72,7 @@ def test_the_receiver_gets_exactly_the_events_of_booking_moving_canceling_and_sy
 
         received = receiver.wait_for(4)
         time.sleep(0.5)  # anything extra would arrive by now
-        received = receiver.ok()
+        received = receiver.received()
 
     assert receiver.unverified == [], worker.log_tail()
     by_type = {d.body["type"]: d for d in received}

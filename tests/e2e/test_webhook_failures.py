@@ -91,7 +91,7 @@ def test_a_410_disables_the_endpoint_at_once_and_says_why(
         assert state["enabled"] is False
         assert "410" in state["disabled_reason"]
         time.sleep(0.5)
-        assert len(receiver.ok()) == 1  # nothing more goes to a disabled endpoint
+        assert len(receiver.received()) == 1  # nothing more goes to a disabled endpoint
     assert "secret" not in state
 
 
@@ -117,7 +117,7 @@ def test_a_redirect_is_a_failure_and_is_not_followed(
             book(http, customer["id"], provider["id"], "09:00", "09:30")
             receiver.wait_for(2)
             newest, oldest = _wait_for_log(http, hook["id"], 2)
-        assert elsewhere.ok() == []
+        assert elsewhere.received() == []
     assert oldest["status"] == 307 and "redirect" in oldest["error"]
     assert newest["status"] == 200
 
