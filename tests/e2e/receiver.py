@@ -3,7 +3,8 @@
 ``Receiver(secret)`` serves on a free port in a thread; every POST is verified with the
 ``standardwebhooks`` verifier against the receiver's secrets and recorded with its time
 span. ``answers`` scripts the replies in order (a status, ``SILENT`` to say nothing for
-``silence`` seconds, or ``(status, headers)``); once used up, every POST gets 200.
+``silence`` seconds, or ``(status, headers)``); once used up, every POST gets 200. Each
+answer waits ``pause`` seconds first.
 """
 
 from __future__ import annotations
@@ -43,10 +44,13 @@ class Delivery:
 
 
 class Receiver:
-    def __init__(self, *secrets: str, answers: list[Any] | None = None, silence: float = 0):
+    def __init__(
+        self, *secrets: str, answers: list[Any] | None = None, silence: float = 0, pause: float = 0
+    ):
         self.secrets = list(secrets)
         self.answers = list(answers or [])
         self.silence = silence
+        self.pause = pause
         self.deliveries: list[Delivery] = []
         self.unverified: list[str] = []
         self._lock = threading.Lock()
@@ -87,6 +91,7 @@ class Receiver:
             delivery.ended = time.monotonic()
             return
         status, extra = answer if isinstance(answer, tuple) else (answer, {})
+        time.sleep(self.pause)
         request.send_response(status)
         for name, value in extra.items():
             request.send_header(name, value)
