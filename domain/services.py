@@ -190,7 +190,7 @@ def reschedule(
         provider = _provider(uow, current.provider_id)
         now = clock.now()
         _check(uow, provider, current.client_id, request, now, moving=appointment_id)
-        moved = uow.appointments.update(replace(current, starts_at=starts_at, ends_at=ends_at))
+        moved = uow.appointments.update(current.moved(starts_at, ends_at))
         appointment_changed(uow, EventType.APPOINTMENT_RESCHEDULED, moved, now)
         uow.commit()
     return moved
