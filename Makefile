@@ -27,8 +27,10 @@ seed: migrate
 sync: seed
 	$(BIN)/flask --app wsgi sync-availability
 
+# The web server and the webhook delivery worker (Procfile), side by side; Ctrl-C stops both.
 run: sync
-	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
+		$(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
