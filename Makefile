@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/scheduling.sqlite3
 
-.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http clean
+.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-webhooks clean
 
 install: $(STAMP)
 
@@ -61,6 +61,11 @@ wrk:
 # default postgresql://postgres@127.0.0.1:5432/postgres). BENCH_ARGS=--quick for a smoke run.
 bench-http: install wrk
 	$(BIN)/python -m bench.http $(BENCH_ARGS)
+
+# The webhook benchmark (docs/BENCHMARKS.md, "Webhooks"): booking with and without a subscribed
+# endpoint, delivery lag at 100 bookings/s, one worker's drain rate. BENCH_ARGS=--quick to smoke.
+bench-webhooks: install wrk
+	$(BIN)/python -m bench.webhooks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -24,8 +24,9 @@ from domain.model import (
 )
 
 if TYPE_CHECKING:
+    from domain.delivery import Finished
     from domain.events import Event
-    from domain.webhooks import Attempt, Claim, Decision, Endpoint, Outcome
+    from domain.webhooks import Attempt, Claim, Endpoint, Outcome
 
 RawSlot = Mapping[str, Any]
 
@@ -210,8 +211,9 @@ class DeliveryQueue(abc.ABC):
         """
 
     @abc.abstractmethod
-    def finish(self, claim: Claim, outcome: Outcome, decision: Decision, now: datetime) -> None:
-        """Log the attempt and apply ``decision`` to the delivery and its endpoint."""
+    def finish(self, finished: Sequence[Finished]) -> None:
+        """Log each attempt and apply its decision to the delivery and its endpoint, all in
+        one transaction; an attempt whose lease was lost changes no delivery."""
 
 
 class WebhookSender(Protocol):

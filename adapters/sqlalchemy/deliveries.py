@@ -26,8 +26,9 @@ from adapters.sqlalchemy.tables import (
 from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION
 from adapters.sqlalchemy.webhooks import DELIVERED, FAILED, PENDING
 from domain import ports
+from domain.delivery import Finished
 from domain.events import EventType
-from domain.webhooks import Claim, Decision, Outcome
+from domain.webhooks import Claim
 
 #: Candidates read per claim, per delivery wanted: room to skip busy endpoints.
 _OVERSCAN = 4
@@ -106,22 +107,28 @@ class SqlDeliveryQueue(ports.DeliveryQueue):
                 connection.execute(_LEASE, {"ids": ids, "token": token, "until": now + lease})
             return [_claim(row, token) for row in chosen]
 
-    def finish(self, claim: Claim, outcome: Outcome, decision: Decision, now: datetime) -> None:
-        status = (
-            DELIVERED if decision.delivered else PENDING if decision.next_attempt_at else FAILED
-        )
-        with translated(), self._engine.begin() as connection:
-            connection.execute(
-                _FINISH,
-                {
-                    "delivery_id": claim.delivery_id,
-                    "token": claim.lease_token,
-                    "status": status,
-                    "next_at": decision.next_attempt_at or now,
-                },
-            )
-            connection.execute(_LOG, _log_values(claim, outcome, decision, now))
-            connection.execute(_endpoint_change(claim, outcome, decision, now))
+    def finish(self, finished: Sequence[Finished]) -> None:
+        if not finished:
+            return
+        with translated(), self._engine.connect() as connection:
+            if connection.dialect.name != "postgresql":
+                connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+            with connection.begin():
+                connection.execute(_FINISH, [_finish_values(f) for f in finished])
+                connection.execute(_LOG, [_log_values(f) for f in finished])
+                for change in _endpoint_changes(finished):
+                    connection.execute(change)
+
+
+def _finish_values(f: Finished) -> dict[str, Any]:
+    decision = f.decision
+    status = DELIVERED if decision.delivered else PENDING if decision.next_attempt_at else FAILED
+    return {
+        "delivery_id": f.claim.delivery_id,
+        "token": f.claim.lease_token,
+        "status": status,
+        "next_at": decision.next_attempt_at or f.at,
+    }
 
 
 def _within_limits(
@@ -153,29 +160,38 @@ def _claim(row: Row[Any], token: str) -> Claim:
     )
 
 
-def _log_values(
-    claim: Claim, outcome: Outcome, decision: Decision, now: datetime
-) -> dict[str, Any]:
+def _log_values(f: Finished) -> dict[str, Any]:
+    claim, outcome = f.claim, f.outcome
     return {
         "delivery_id": claim.delivery_id,
         "endpoint_id": claim.endpoint.id,
         "event_id": claim.event_id,
         "event_type": claim.event_type.value,
         "attempt": claim.attempt,
-        "attempted_at": now - timedelta(milliseconds=outcome.duration_ms),
+        "attempted_at": f.at - timedelta(milliseconds=outcome.duration_ms),
         "status_code": outcome.status,
         "error": outcome.error,
         "duration_ms": outcome.duration_ms,
-        "next_attempt_at": decision.next_attempt_at,
+        "next_attempt_at": f.decision.next_attempt_at,
     }
 
 
-def _endpoint_change(claim: Claim, outcome: Outcome, decision: Decision, now: datetime) -> Any:
-    """A success clears the endpoint's failure record, a failure starts it if none is running;
-    the decision may disable the endpoint."""
-    values: dict[str, Any] = {
-        "failing_since": None if outcome.succeeded else func.coalesce(_p.c.failing_since, now)
-    }
-    if decision.disable:
-        values.update(enabled=False, disabled_reason=decision.disable)
-    return update(_p).where(_p.c.id == claim.endpoint.id).values(values)
+def _endpoint_changes(finished: Sequence[Finished]) -> list[Any]:
+    """Per endpoint: a success clears its failure record, a failure starts one if none is
+    running, a decision may disable it. Nothing to write for an endpoint in good health."""
+    changes = []
+    for endpoint_id in dict.fromkeys(f.claim.endpoint.id for f in finished):
+        mine = [f for f in finished if f.claim.endpoint.id == endpoint_id]
+        values: dict[str, Any] = {}
+        failing = [f for f in mine if not f.outcome.succeeded]
+        if len(failing) < len(mine):
+            if any(f.claim.endpoint.failing_since is not None for f in mine):
+                values["failing_since"] = None
+        else:
+            values["failing_since"] = func.coalesce(_p.c.failing_since, failing[0].at)
+        disable = next((f.decision.disable for f in mine if f.decision.disable), None)
+        if disable:
+            values.update(enabled=False, disabled_reason=disable)
+        if values:
+            changes.append(update(_p).where(_p.c.id == endpoint_id).values(values))
+    return changes

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
-from domain.delivery import attempt
+from domain.delivery import Finished, attempt
 from domain.errors import StoreUnavailable
 from domain.ports import Clock, DeliveryQueue, WebhookSender
 from domain.webhooks import RETRY_DELAYS, Claim
@@ -57,9 +57,7 @@ class Worker:
                 self._reap()
                 claims = self._claim()
                 for claim in claims:
-                    future = pool.submit(
-                        attempt, self._queue, self._sender, self._clock, claim, settings.delays
-                    )
+                    future = pool.submit(attempt, self._sender, self._clock, claim, settings.delays)
                     self._in_flight[future] = claim
                 if not claims:
                     self._idle(stop)
@@ -79,18 +77,22 @@ class Worker:
             return []
 
     def _idle(self, stop: threading.Event) -> None:
-        if self._in_flight and len(self._in_flight) >= self._settings.concurrency:
+        """Nothing claimable: wait for an attempt to finish (it may free its endpoint), or
+        for the next poll."""
+        if self._in_flight:
             wait(list(self._in_flight), timeout=self._settings.poll, return_when=FIRST_COMPLETED)
         else:
             stop.wait(self._settings.poll)
 
     def _reap(self) -> None:
-        """Forget finished attempts; one whose result could not be saved is retried when
-        its lease expires."""
-        for future in [f for f in self._in_flight if f.done()]:
-            claim = self._in_flight.pop(future)
-            error = future.exception()
-            if isinstance(error, StoreUnavailable | sa_exc.SQLAlchemyError):
-                log.warning("saving delivery %s failed: %s", claim.delivery_id, type(error))
-            elif error is not None:
-                raise error
+        """Record the finished attempts, in one transaction. If that fails, their leases
+        expire and the attempts are made again (at least once)."""
+        done = [f for f in self._in_flight if f.done()]
+        finished: list[Finished] = []
+        for future in done:
+            self._in_flight.pop(future)
+            finished.append(future.result())
+        try:
+            self._queue.finish(finished)
+        except (StoreUnavailable, sa_exc.SQLAlchemyError):
+            log.warning("recording %d attempts failed; they will be retried", len(finished))

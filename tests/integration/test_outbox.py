@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from adapters.sqlalchemy import Database
 from adapters.sqlalchemy.tables import webhook_deliveries, webhook_events
 from domain import errors, registry, services, time_off
+from domain.delivery import Finished
 from domain.events import EventType, ScheduleChange, schedule_changed
 from domain.model import DateOverride
 from domain.webhooks import Decision, Endpoint, Outcome
@@ -127,7 +128,7 @@ def test_a_claimed_delivery_is_leased_until_it_is_finished_or_the_lease_expires(
     assert queue.claim(10, NOW + LEASE - timedelta(seconds=1), LEASE, {}, 4) == []
     (again,) = queue.claim(10, NOW + LEASE, LEASE, {}, 4)  # the first claimer died
     assert again.attempt == 2 and again.event_id == claim.event_id
-    queue.finish(again, Outcome(200), Decision(True, None), NOW + LEASE)
+    queue.finish([Finished(again, Outcome(200), Decision(True, None), NOW + LEASE)])
     assert queue.claim(10, NOW + 2 * LEASE, LEASE, {}, 4) == []
 
 
