@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -42,8 +45,6 @@ def _claim(url: str, request_id: str | None = None) -> Claim:
     ],
 )
 def test_only_global_unicast_addresses_are_public(address: str, public: bool) -> None:
-    import ipaddress
-
     assert is_public(ipaddress.ip_address(address)) is public
 
 
@@ -83,3 +84,33 @@ def test_the_guard_refuses_a_name_that_resolves_to_a_private_address() -> None:
 
     with pytest.raises(RefusedAddress):
         AddressGuard(False, rebinding).check("https://innocent.example/hook")
+
+
+def test_a_receiver_trickling_its_answer_cannot_hold_an_attempt_past_the_deadline() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+                if stop.wait(0.2):
+                    return
+                connection.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        port = listener.getsockname()[1]
+        sender = HttpSender(AddressGuard(True, offline_getaddrinfo), deadline=1.5)
+        started = time.monotonic()
+        outcome = sender.send(_claim(f"http://127.0.0.1:{port}/h"), datetime.now(UTC))
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+    assert outcome.status is None and "deadline" in (outcome.error or "")
+    assert 1.4 <= took <= 2.5
