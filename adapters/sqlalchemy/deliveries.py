@@ -178,20 +178,20 @@ def _log_values(f: Finished) -> dict[str, Any]:
 
 def _endpoint_changes(finished: Sequence[Finished]) -> list[Any]:
     """Per endpoint: a success clears its failure record, a failure starts one if none is
-    running, a decision may disable it. Nothing to write for an endpoint in good health."""
+    running, a decision may disable it. A healthy endpoint's row is matched, not written."""
     changes = []
     for endpoint_id in dict.fromkeys(f.claim.endpoint.id for f in finished):
         mine = [f for f in finished if f.claim.endpoint.id == endpoint_id]
-        values: dict[str, Any] = {}
         failing = [f for f in mine if not f.outcome.succeeded]
+        statement = update(_p).where(_p.c.id == endpoint_id)
         if len(failing) < len(mine):
-            if any(f.claim.endpoint.failing_since is not None for f in mine):
-                values["failing_since"] = None
+            statement = statement.where(_p.c.failing_since.is_not(None))
+            changes.append(statement.values(failing_since=None))
         else:
-            values["failing_since"] = func.coalesce(_p.c.failing_since, failing[0].at)
+            since = func.coalesce(_p.c.failing_since, failing[0].at)
+            changes.append(statement.values(failing_since=since))
         disable = next((f.decision.disable for f in mine if f.decision.disable), None)
         if disable:
-            values.update(enabled=False, disabled_reason=disable)
-        if values:
-            changes.append(update(_p).where(_p.c.id == endpoint_id).values(values))
+            reason = {"enabled": False, "disabled_reason": disable}
+            changes.append(update(_p).where(_p.c.id == endpoint_id).values(reason))
     return changes

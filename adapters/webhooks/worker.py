@@ -72,8 +72,9 @@ class Worker:
             return self._queue.claim(
                 free, self._clock.now(), settings.lease, busy, settings.per_endpoint
             )
-        except (StoreUnavailable, sa_exc.SQLAlchemyError):
-            log.warning("claiming deliveries failed; retrying", exc_info=True)
+        except (StoreUnavailable, sa_exc.SQLAlchemyError) as error:
+            # The type only: a database error's text may carry the parameters it was given.
+            log.warning("claiming deliveries failed (%s); retrying", type(error).__name__)
             return []
 
     def _idle(self, stop: threading.Event) -> None:
@@ -94,5 +95,9 @@ class Worker:
             finished.append(future.result())
         try:
             self._queue.finish(finished)
-        except (StoreUnavailable, sa_exc.SQLAlchemyError):
-            log.warning("recording %d attempts failed; they will be retried", len(finished))
+        except (StoreUnavailable, sa_exc.SQLAlchemyError) as error:
+            log.warning(
+                "recording %d attempts failed (%s); they will be retried",
+                len(finished),
+                type(error).__name__,
+            )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from domain import errors, registry, services, time_off
 from domain.delivery import Finished
 from domain.events import EventType, ScheduleChange, schedule_changed
 from domain.model import DateOverride
-from domain.webhooks import Decision, Endpoint, Outcome
+from domain.webhooks import DISABLE_AFTER, Decision, Endpoint, Outcome, decide
 from tests.integration.support import NOW, FixedClock, Practice, at, open_practice
 
 CLOCK = FixedClock()
@@ -167,3 +168,49 @@ def test_no_endpoint_gets_more_attempts_at_once_than_allowed(database: Database)
         assert (
             connection.execute(select(func.count()).select_from(webhook_deliveries)).scalar() == 8
         )
+
+
+def test_an_endpoint_failing_for_three_days_is_disabled_and_says_why(database: Database) -> None:
+    practice = open_practice(database)
+    endpoint_id = _endpoint(database, tuple(EventType))
+    with database.unit_of_work() as uow:
+        uow.lock_for_writing()
+        endpoint = uow.webhooks.get(endpoint_id)
+        assert endpoint is not None
+        uow.webhooks.update(replace(endpoint, failing_since=NOW - DISABLE_AFTER))
+        uow.commit()
+    _book(database, practice, 10)
+    queue = database.delivery_queue()
+    (claim,) = queue.claim(10, NOW, LEASE, {}, 4)
+    refused = Outcome(None, "the connection failed")
+    decision = decide(claim.attempt, refused, NOW, claim.endpoint.failing_since)
+    queue.finish([Finished(claim, refused, decision, NOW)])
+    with database.unit_of_work() as uow:
+        disabled = uow.webhooks.get(endpoint_id)
+        (logged,), total = uow.webhooks.attempts(endpoint_id, 0, 10)
+    assert disabled is not None and not disabled.enabled
+    assert disabled.disabled_reason == "every delivery failed for 3 days"
+    assert (total, logged.status, logged.error, logged.next_attempt_at) == (
+        1,
+        None,
+        "the connection failed",
+        None,
+    )
+    assert queue.claim(10, NOW + timedelta(days=1), LEASE, {}, 4) == []
+
+
+def test_a_success_clears_the_failure_record(database: Database) -> None:
+    practice = open_practice(database)
+    endpoint_id = _endpoint(database, tuple(EventType))
+    _book(database, practice, 10)
+    _book(database, practice, 12)
+    queue = database.delivery_queue()
+    first, second = queue.claim(10, NOW, LEASE, {}, 4)
+    failed = Outcome(500)
+    queue.finish([Finished(first, failed, decide(1, failed, NOW, None), NOW)])
+    with database.unit_of_work() as uow:
+        assert uow.webhooks.get(endpoint_id).failing_since == NOW  # type: ignore[union-attr]
+    later = NOW + timedelta(minutes=1)
+    queue.finish([Finished(second, Outcome(200), Decision(True, None), later)])
+    with database.unit_of_work() as uow:
+        assert uow.webhooks.get(endpoint_id).failing_since is None  # type: ignore[union-attr]
