@@ -13,6 +13,7 @@ from app.api import (
     providers,
     time_off,
     webhooks,
+    weekly_availability,
 )
 from app.api.base import Api, IdConverter
 from app.api.swagger import assets
@@ -21,6 +22,7 @@ _RESOURCES = (
     availabilities,
     appointments,
     providers,
+    weekly_availability,
     time_off,
     clients,
     availability_sync,

@@ -10,6 +10,7 @@ from domain.model import DateOverride, OverrideKind
 from domain.registry import update_provider
 from domain.services import cancel, reschedule, sync_availability
 from domain.time_off import add_override, delete_override
+from domain.weekly_availability import replace_weekly_availability
 from tests.unit.builders import slot, utc
 from tests.unit.fakes import FakeFeed
 from tests.unit.test_booking import book_monday
@@ -91,3 +92,13 @@ def test_a_failed_unit_keeps_no_event(uow):
     with pytest.raises(errors.ProviderNotFound):
         add_override(uow, DateOverride(99, utc("2026-03-02 09:00"), utc("2026-03-02 10:00")))
     assert uow.outbox.events == []
+
+
+def test_a_weekly_availability_put_emits_a_schedule_change_only_when_windows_changed(uow):
+    window = {
+        "starts_at": {"day_of_week": "friday", "time": "09:00"},
+        "ends_at": {"day_of_week": "friday", "time": "12:00"},
+    }
+    replace_weekly_availability(uow, 1, [window])
+    replace_weekly_availability(uow, 1, [window])
+    assert _kinds(uow) == [(EventType.SCHEDULE_CHANGED, (ScheduleChange.WEEKLY_AVAILABILITY,))]
