@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Row, bindparam, func, insert, or_, select, update
+from sqlalchemy import Engine, Row, bindparam, exists, func, insert, or_, select, update
 
 from adapters.sqlalchemy import rows
 from adapters.sqlalchemy.errors import translated
@@ -75,7 +75,14 @@ _FINISH = (
         lease_expires_at=None,
     )
 )
-_LOG = insert(webhook_attempts)
+_LOGGED = [c for c in webhook_attempts.c if c.name != "id"]
+#: An attempt's log line, unless its endpoint was deleted meanwhile (it took its log along).
+_LOG = insert(webhook_attempts).from_select(
+    [c.name for c in _LOGGED],
+    select(*(bindparam(c.name, type_=c.type) for c in _LOGGED)).where(
+        exists().where(_p.c.id == bindparam("endpoint_id"))
+    ),
+)
 
 
 class SqlDeliveryQueue(ports.DeliveryQueue):

@@ -214,3 +214,23 @@ def test_a_success_clears_the_failure_record(database: Database) -> None:
     queue.finish([Finished(second, Outcome(200), Decision(True, None), later)])
     with database.unit_of_work() as uow:
         assert uow.webhooks.get(endpoint_id).failing_since is None  # type: ignore[union-attr]
+
+
+def test_an_attempt_finished_after_its_endpoint_was_deleted_records_the_others(
+    database: Database,
+) -> None:
+    practice = open_practice(database)
+    kept = _endpoint(database, (EventType.APPOINTMENT_BOOKED,))
+    gone = _endpoint(database, (EventType.APPOINTMENT_BOOKED,))
+    _book(database, practice, 10)
+    queue = database.delivery_queue()
+    claims = queue.claim(10, NOW, LEASE, {}, 4)
+    with database.unit_of_work() as uow:
+        uow.lock_for_writing()
+        uow.webhooks.delete(gone)
+        uow.commit()
+    queue.finish([Finished(c, Outcome(200), Decision(True, None), NOW) for c in claims])
+    with database.unit_of_work() as uow:
+        assert uow.webhooks.attempts(kept, 0, 10)[1] == 1
+        assert uow.webhooks.attempts(gone, 0, 10)[1] == 0
+    assert queue.claim(10, NOW + 2 * LEASE, LEASE, {}, 4) == []
