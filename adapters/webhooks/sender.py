@@ -86,6 +86,8 @@ class HttpSender:
             return _failed(f"no answer within the deadline ({self._deadline:g} s)", started)
         except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol):
             return _failed("the connection failed", started)
+        except (OSError, ValueError):  # e.g. TLS refused, a URL httpcore cannot send to
+            return _failed("the request could not be made", started)
         error = f"redirect ({status}) not followed" if 300 <= status < 400 else None
         return Outcome(status, error, retry_after, _elapsed_ms(started))
 
