@@ -57,11 +57,17 @@ class Receiver:
         with self._lock:
             return len({webhook_id for _, webhook_id, _ in self.arrivals})
 
-    def lags_ms(self) -> list[float]:
-        """Arrival minus occurrence of each event's first delivery, in milliseconds."""
+    def received(self) -> int:
+        """Deliveries received so far, duplicates included."""
+        with self._lock:
+            return len(self.arrivals)
+
+    def lags_ms(self, since: int = 0) -> list[float]:
+        """Arrival minus occurrence of each event first delivered after the ``since``-th
+        delivery, in milliseconds, sorted."""
         first: dict[str, tuple[float, str]] = {}
         with self._lock:
-            for arrived, webhook_id, occurred in self.arrivals:
+            for arrived, webhook_id, occurred in self.arrivals[since:]:
                 first.setdefault(webhook_id, (arrived, occurred))
         return sorted(
             1000 * (arrived - datetime.fromisoformat(occurred.replace("Z", "+00:00")).timestamp())
@@ -115,7 +121,7 @@ def delivery_worker(database_url: str, log: Path) -> Iterator[subprocess.Popen[b
 def call(base: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     """One JSON request; (status, parsed body or None)."""
     parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     try:
         payload = None if body is None else json.dumps(body)
         headers = {"Content-Type": "application/json"}

@@ -6,8 +6,9 @@ For each database (SQLite, then PostgreSQL), on a dataset of bench/dataset.py se
 gunicorn as shipped, with the delivery worker running and a receiver on 127.0.0.1:
 
 1. ``POST /appointments`` driven by wrk (bench/wrk/booking.lua), in alternating rounds with the
-   one webhook endpoint disabled and enabled (subscribed to ``appointment.booked``): the ratio
-   of the medians is the cost of the outbox on the booking path (target at least 0.9).
+   one webhook endpoint disabled and enabled (subscribed to ``appointment.booked``), the worker
+   not yet started: the ratio of the medians is the cost of the outbox on the booking path
+   (target at least 0.9). The worker then starts and delivers those events first.
 2. Delivery lag under a steady 100 bookings/s: receipt time minus the event's ``occurred_at``,
    p50 and p99.
 3. Drain rate: the server stopped, ``--events`` events (10,000) queued for the endpoint, one
@@ -28,7 +29,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
+
 from adapters.sqlalchemy import Database
+from adapters.sqlalchemy.database import normalize_url
+from adapters.sqlalchemy.tables import webhook_deliveries
 from bench import databases, dataset, slots
 from bench.hooks import WEBHOOK_ENV, Receiver, call, delivery_worker, paced_bookings
 from bench.http import SLOT_RANGE, first_week
@@ -40,6 +46,7 @@ from domain.webhooks import Endpoint, new_secret
 
 RESULTS = REPO / "bench" / "results"
 NAME = "bench_webhooks"
+ADMIN_URL = databases.DEFAULT_POSTGRES_ADMIN_URL
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class Options:
     lag_rate: float = 100.0
     lag_seconds: int = 20
     events: int = 10_000
-    admin_url: str = databases.DEFAULT_POSTGRES_ADMIN_URL
+    admin_url: str = ADMIN_URL
     output: Path = RESULTS / "webhooks.md"
 
 
@@ -113,10 +120,8 @@ def _booking_rounds(
     lower, upper = first_week(now) + SLOT_RANGE[0], first_week(now) + SLOT_RANGE[1]
     ids = range(1, options.providers + 1)
     rounds = 2 * (options.runs + 1)
-    found = slots.collect(
-        base, ids, lower, upper, per_run * rounds + options.lag_rate * options.lag_seconds
-    )
     lag_count = int(options.lag_rate * options.lag_seconds)
+    found = slots.collect(base, ids, lower, upper, per_run * rounds + lag_count)
     figures.lag_sent = lag_count
     files = slots.write_runs(found[lag_count:], rounds, RESULTS, f"webhooks-{figures.database}")
     (RESULTS / f"webhooks-{figures.database}-lag.jsonl").write_text("\n".join(found[:lag_count]))
@@ -139,16 +144,31 @@ def _booking_rounds(
 
 
 def _lag(figures: Figures, base: str, receiver: Receiver, options: Options) -> None:
+    """Steady bookings; the lag of each one's event (the backlog was delivered before)."""
     bodies = (RESULTS / f"webhooks-{figures.database}-lag.jsonl").read_text().splitlines()
-    before = receiver.count()
-    print(
-        f"{figures.database}: {options.lag_rate:g} bookings/s for {options.lag_seconds} s",
-        flush=True,
-    )
-    figures.lag_statuses = paced_bookings(base, bodies, options.lag_rate)
-    booked = figures.lag_statuses.get(201, 0)
-    receiver.wait_for(before + booked, timeout=60)
-    figures.lags_ms = receiver.lags_ms()[-booked:] if booked else []
+    events, deliveries = receiver.count(), receiver.received()
+    rate = options.lag_rate
+    print(f"{figures.database}: {rate:g} bookings/s for {options.lag_seconds} s", flush=True)
+    figures.lag_statuses = paced_bookings(base, bodies, rate)
+    receiver.wait_for(events + figures.lag_statuses.get(201, 0), timeout=120)
+    figures.lags_ms = receiver.lags_ms(since=deliveries)
+
+
+def _wait_drained(url: str, timeout: float = 600) -> None:
+    """Wait until no delivery is pending."""
+    engine = create_engine(normalize_url(url), poolclass=NullPool)
+    pending = select(func.count()).select_from(webhook_deliveries)
+    pending = pending.where(webhook_deliveries.c.status == "pending")
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if connection.execute(pending).scalar_one() == 0:
+                    return
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    raise RuntimeError(f"deliveries still pending after {timeout:.0f} s")
 
 
 def _queue_events(url: str, hook_id: int, count: int, now: datetime) -> None:
@@ -227,7 +247,6 @@ def measure(database: str, options: Options, now: datetime) -> Figures:
             serving(
                 "app", "wsgi:app", "/health", env, RESULTS / f"gunicorn-webhooks-{database}.log"
             ) as app,
-            delivery_worker(url, RESULTS / f"worker-{database}.log"),
         ):
             status, hook = call(
                 app.url,
@@ -238,7 +257,9 @@ def measure(database: str, options: Options, now: datetime) -> Figures:
             assert status == 201, hook
             _booking_rounds(figures, app.url, hook["id"], options, now)
             call(app.url, "PATCH", f"/webhooks/{hook['id']}", {"enabled": True})
-            _lag(figures, app.url, receiver, options)
+            with delivery_worker(url, RESULTS / f"worker-{database}.log"):
+                _wait_drained(url)  # the rounds' events, before the lag is measured
+                _lag(figures, app.url, receiver, options)
         _drain(figures, url, options, now)
     finally:
         if database == "postgresql":
