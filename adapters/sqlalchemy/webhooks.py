@@ -68,6 +68,14 @@ class Outbox(ports.EventOutbox):
         self.request_id = request_id
 
     def add(self, event: Event) -> None:
+        """Nothing is written when no enabled endpoint subscribes: nobody would receive it."""
+        subscribed = [
+            row.id
+            for row in self._db.all(Query(_ENABLED_ENDPOINTS, {}))
+            if event.type.value in json.loads(row.events)
+        ]
+        if not subscribed:
+            return
         occurred_at = event.occurred_at or datetime.now(UTC)
         body = {
             "id": event.id,
@@ -85,7 +93,17 @@ class Outbox(ports.EventOutbox):
             "request_id": self.request_id,
         }
         self._db.run(Query(_INSERT_EVENT, values))
-        self._fan_out(event, occurred_at)
+        deliveries = [
+            {
+                "event_id": event.id,
+                "endpoint_id": endpoint_id,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": occurred_at,
+            }
+            for endpoint_id in subscribed
+        ]
+        self._db.run(Query(_INSERT_DELIVERY, deliveries))
 
     def _data(self, event: Event) -> dict[str, Any]:
         if event.appointment is not None:
@@ -99,26 +117,6 @@ class Outbox(ports.EventOutbox):
             "changes": [change.value for change in event.changes],
             "sequence": int(version),
         }
-
-    def _fan_out(self, event: Event, now: datetime) -> None:
-        """One delivery per enabled endpoint subscribed to the event's type."""
-        subscribed = [
-            row.id
-            for row in self._db.all(Query(_ENABLED_ENDPOINTS, {}))
-            if event.type.value in json.loads(row.events)
-        ]
-        if subscribed:
-            deliveries = [
-                {
-                    "event_id": event.id,
-                    "endpoint_id": endpoint_id,
-                    "status": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                }
-                for endpoint_id in subscribed
-            ]
-            self._db.run(Query(_INSERT_DELIVERY, deliveries))
 
 
 class WebhookEndpointRepository(_Repository, ports.WebhookEndpointRepository):

@@ -68,6 +68,14 @@ def _deliveries(database: Database) -> list[tuple[str, int]]:
         return sorted((row.event_id, row.endpoint_id) for row in found)
 
 
+def test_without_a_subscriber_nothing_is_written(database: Database) -> None:
+    practice = open_practice(database)
+    _endpoint(database, (EventType.APPOINTMENT_CANCELED,))
+    _endpoint(database, (EventType.APPOINTMENT_BOOKED,), enabled=False)
+    _book(database, practice, 10)
+    assert _events(database) == [] and _deliveries(database) == []
+
+
 def test_a_committed_booking_writes_its_event_and_a_delivery_per_subscribed_enabled_endpoint(
     database: Database,
 ) -> None:
@@ -102,6 +110,7 @@ def test_refused_replayed_and_rolled_back_changes_leave_no_event(database: Datab
 
 def test_schedule_events_name_the_change_and_carry_a_growing_sequence(database: Database) -> None:
     practice = open_practice(database)
+    _endpoint(database, (EventType.SCHEDULE_CHANGED,))
     override = DateOverride(practice.provider_id, at(8, 9), at(8, 12))
     stored, _ = time_off.add_override(database.unit_of_work(), override)
     time_off.delete_override(database.unit_of_work(), practice.provider_id, stored.id or 0)
