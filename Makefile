@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/scheduling.sqlite3
 
-.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-webhooks clean
+.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-observability bench-webhooks clean
 
 install: $(STAMP)
 
@@ -28,6 +28,8 @@ sync: seed
 	$(BIN)/flask --app wsgi sync-availability
 
 # The web server and the webhook delivery worker (Procfile), side by side; Ctrl-C stops both.
+# Readable log lines at a terminal (the commands it runs first too), unless LOG_FORMAT is set.
+run: export LOG_FORMAT ?= console
 run: sync
 	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
 		$(BIN)/honcho start --procfile Procfile --port $(PORT)
@@ -61,6 +63,11 @@ wrk:
 # default postgresql://postgres@127.0.0.1:5432/postgres). BENCH_ARGS=--quick for a smoke run.
 bench-http: install wrk
 	$(BIN)/python -m bench.http $(BENCH_ARGS)
+
+# What logging and metrics cost: GET availabilities as shipped against both off, in one run
+# (docs/BENCHMARKS.md). BENCH_ARGS="--quick" for a smoke run, "--db postgresql" for PostgreSQL.
+bench-observability: install wrk
+	$(BIN)/python -m bench.observability $(BENCH_ARGS)
 
 # The webhook benchmark (docs/BENCHMARKS.md, "Webhooks"): booking with and without a subscribed
 # endpoint, delivery lag at 100 bookings/s, one worker's drain rate. BENCH_ARGS=--quick to smoke.

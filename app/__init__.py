@@ -8,7 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 from adapters.calendly_fixture import CalendlyFixtureFeed
 from adapters.sqlalchemy import Database
 from adapters.webhooks.guard import AddressGuard, Resolver
-from app import api, cli, problems
+from app import api, cli, observability, problems
 from app.api.schemas import AppointmentSchema
 from app.config import Config
 from app.services import Services, install
@@ -31,6 +31,7 @@ def create_app(
     app = Flask(__name__)
     app.config.from_mapping(config.flask_settings())
     app.json = OrderedJSONProvider(app)
+    observability.install(app, config)
     install(
         app,
         Services(

@@ -8,6 +8,7 @@ from typing import Protocol
 from flask import Flask, current_app
 
 from app.config import WebhookConfig
+from app.observability.request_id import current_request_id
 from domain.ports import AvailabilityFeed, Clock, DeliveryQueue, HostGuard, UnitOfWork
 
 EXTENSION = "scheduling"
@@ -21,6 +22,10 @@ class Store(Protocol):
     def delivery_queue(self) -> DeliveryQueue: ...
 
     def ping(self) -> bool: ...
+
+    def schema_revision(self) -> str | None: ...
+
+    def schema_head(self) -> str | None: ...
 
     def dispose(self) -> None: ...
 
@@ -39,9 +44,10 @@ class Services:
     def uow(self) -> UnitOfWork:
         """A fresh unit of work; the use case takes the write lock it needs itself.
 
-        See docs/DECISIONS.md, "Write locks in units that read then write".
+        See docs/DECISIONS.md, "Write locks in units that read then write". The events it
+        records carry the id of the request being served, if any (sent as X-Request-ID).
         """
-        return self.database.unit_of_work()
+        return self.database.unit_of_work(request_id=current_request_id())
 
 
 def install(app: Flask, services: Services) -> None:

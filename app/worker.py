@@ -36,7 +36,6 @@ def settings(config: WebhookConfig) -> WorkerSettings:
 @with_appcontext
 def deliver_webhooks() -> None:
     """Deliver webhook events until interrupted (SIGINT or SIGTERM)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     svc = services()
     config = svc.webhooks
     sender = HttpSender(AddressGuard(config.allow_private_hosts), deadline=config.attempt_timeout)

@@ -97,3 +97,17 @@ def test_the_receiver_gets_exactly_the_events_of_booking_moving_canceling_and_sy
         assert delivery.id == delivery.body["id"] and delivery.id.startswith("evt_")
         assert delivery.body["occurred_at"].endswith("Z")
         assert delivery.headers["content-type"] == "application/json"
+
+
+def test_a_delivery_carries_the_request_id_of_the_change(
+    http: FlaskClient, provider: dict[str, Any], customer: dict[str, Any], worker: WorkerProcess
+) -> None:
+    with Receiver().running() as receiver:
+        hook = subscribe(http, receiver.url, ["appointment.booked"])
+        receiver.secrets.append(hook["secret"])
+        body = booking(customer["id"], provider["id"], "09:00", "09:30")
+        response = http.post("/appointments", json=body, headers={"X-Request-ID": "desk-7.42"})
+        assert response.status_code == 201
+        (delivery,) = receiver.wait_for(1)
+    assert delivery.headers["x-request-id"] == "desk-7.42"
+    assert delivery.verified_by == [hook["secret"]]
