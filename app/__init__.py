@@ -41,6 +41,7 @@ def create_app(
             feed_path=config.calendly_fixture_path,
             guard=AddressGuard(config.webhooks.allow_private_hosts, resolver),
             webhooks=config.webhooks,
+            request_id=observability.current_request_id,
         ),
     )
     problems.register(app)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from flask import Flask, current_app
 
 from app.config import WebhookConfig
-from app.observability.request_id import current_request_id
 from domain.ports import AvailabilityFeed, Clock, DeliveryQueue, HostGuard, UnitOfWork
 
 EXTENSION = "scheduling"
@@ -40,6 +40,8 @@ class Services:
     feed_path: str
     guard: HostGuard
     webhooks: WebhookConfig
+    #: The id of the request being served, if any (app.observability), for recorded events.
+    request_id: Callable[[], str | None] = lambda: None
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work; the use case takes the write lock it needs itself.
@@ -47,7 +49,7 @@ class Services:
         See docs/DECISIONS.md, "Write locks in units that read then write". The events it
         records carry the id of the request being served, if any (sent as X-Request-ID).
         """
-        return self.database.unit_of_work(request_id=current_request_id())
+        return self.database.unit_of_work(request_id=self.request_id())
 
 
 def install(app: Flask, services: Services) -> None:
