@@ -142,3 +142,17 @@ def test_after_a_rotation_deliveries_are_signed_with_the_old_and_the_new_secret(
         (delivery,) = receiver.wait_for(1)
     assert len(delivery.headers["webhook-signature"].split(" ")) == 2
     assert delivery.verified_by == [hook["secret"], new_secret]
+
+
+def test_a_silent_endpoint_does_not_hold_up_the_others(
+    http: FlaskClient, provider: dict[str, Any], customer: dict[str, Any], worker: WorkerProcess
+) -> None:
+    stuck = Receiver(answers=[SILENT] * 20, silence=4)
+    with stuck.running(), Receiver().running() as healthy:
+        subscribe(http, stuck.url, ["appointment.booked"])
+        subscribe(http, healthy.url, ["appointment.booked"])
+        for hour in ("09", "10", "11", "13", "14", "15"):
+            book(http, customer["id"], provider["id"], f"{hour}:00", f"{hour}:30")
+        healthy.wait_for(6, timeout=15)
+        # Every healthy delivery arrived while the silent endpoint's attempts still hung.
+        assert stuck.received() and all(d.ended == 0.0 for d in stuck.received())
