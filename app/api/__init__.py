@@ -13,6 +13,7 @@ from app.api import (
     providers,
     roster,
     time_off,
+    webhooks,
     weekly_availability,
 )
 from app.api.base import Api, IdConverter
@@ -27,6 +28,7 @@ _RESOURCES = (
     time_off,
     clients,
     availability_sync,
+    webhooks,
     health,
 )
 _DESCRIPTION = """\
