@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from domain import errors
+from domain.events import EventType, appointment_changed
 from domain.intervals import Interval
 from domain.model import Appointment, IdempotencyRecord, Provider
 from domain.ports import Clock, UnitOfWork
@@ -55,6 +56,7 @@ def book_any(
         )
         if idempotency_key is not None:
             _remember(uow, idempotency_key, fingerprint, appointment, now)
+        appointment_changed(uow, EventType.APPOINTMENT_BOOKED, appointment, now)
         uow.commit()
     return appointment
 

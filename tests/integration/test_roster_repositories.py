@@ -3,17 +3,21 @@ number of statements that does not grow with the providers searched or pooled.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from adapters.sqlalchemy import Database
+from adapters.sqlalchemy.tables import webhook_events
+from domain.events import EventType
 from domain.model import Appointment, Client, DateOverride, Provider
 from domain.pool_booking import book_any
 from domain.roster_services import search_free_slots
+from domain.webhooks import Endpoint
 from tests.integration.support import NOW, FixedClock, at, window
 
 WEEK = (at(7, 0), at(14, 0))
@@ -125,3 +129,18 @@ def test_a_pool_booking_runs_the_same_statements_for_2_or_20_providers(
         chosen = book_any(database.unit_of_work(), clock, 3, ids, at(10, 9), at(10, 9, 30))
     assert len(few) == len(many), many
     assert chosen.provider_id not in ids[:2]
+
+
+def test_a_pool_booking_writes_its_booked_event_in_its_transaction(database: Database) -> None:
+    ids = roster(database, 3)
+    with database.unit_of_work() as uow:
+        uow.webhooks.add(
+            Endpoint("http://127.0.0.1:9/hook", (EventType.APPOINTMENT_BOOKED,), "whsec_A", NOW)
+        )
+        uow.commit()
+    chosen = book_any(database.unit_of_work(), FixedClock(), 1, ids, at(9, 9), at(9, 9, 30))
+    with database.engine.connect() as connection:
+        bodies = [json.loads(body) for body in connection.scalars(select(webhook_events.c.body))]
+    assert [(b["type"], b["data"]["id"], b["data"]["provider_id"]) for b in bodies] == [
+        ("appointment.booked", chosen.id, chosen.provider_id)
+    ]

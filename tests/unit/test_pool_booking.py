@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from domain import errors
+from domain.events import EventType
 from domain.model import Appointment, Client, Provider
 from domain.pool_booking import book_any
 from domain.roster import choose, week_of
@@ -118,3 +119,16 @@ def test_a_busy_client_is_a_conflict_whatever_the_pool(practice, clock):
     book(practice, clock, 1, [1])
     with pytest.raises(errors.ClientConflict):
         book(practice, clock, 1, [2, 3])
+
+
+def test_a_pool_booking_records_the_booked_event_and_a_refusal_records_none(practice, clock):
+    appointment = book(practice, clock, 1, [2, 3])
+    (event,) = practice.outbox.events
+    assert (event.type, event.provider_id, event.appointment) == (
+        EventType.APPOINTMENT_BOOKED,
+        appointment.provider_id,
+        appointment,
+    )
+    with pytest.raises(errors.PoolRefused):
+        book(practice, clock, 2, [4])
+    assert len(practice.outbox.events) == 1
