@@ -110,6 +110,7 @@ class Appointments(MethodView):
     @blp.arguments(IdempotencyHeaderSchema(), location="headers")
     @blp.response(201, AppointmentSchema, example=_APPOINTMENT, headers=_LOCATION)
     @blp.doc(
+        operationId="bookAppointment",
         description="The time must lie inside the provider's free time (see the "
         "availabilities): inside availability and not in time off, after now plus the "
         "provider's minimum notice, within the booking horizon, and clear of other "
