@@ -17,6 +17,7 @@ blp = Blueprint("health", __name__, description="Liveness and database reachabil
 class Health(MethodView):
     @blp.response(200, HealthSchema, example={"status": "ok"})
     @problems(blp, {503: "The database does not answer."})
+    @blp.doc(operationId="checkHealth")
     def get(self) -> dict[str, str]:
         """Check that the database answers."""
         if not services().database.ping():
