@@ -68,6 +68,14 @@ class Provider:
     """Bookings must end within this many days of now; ``None`` means no limit."""
     min_cancel_notice_minutes: int = 0
     """Cancellations must come at least this long before the start."""
+    # Stamps kept by the store in the same transaction as the changes they count
+    # (docs/DECISIONS.md, "Change stamps"); not part of a provider's identity or equality.
+    schedule_version: int = field(default=0, compare=False)
+    """Grows with every change to the provider's windows, time off or extra time."""
+    booking_version: int = field(default=0, compare=False)
+    """Grows with every booking, move or cancellation of the provider's appointments."""
+    last_booked_at: datetime | None = field(default=None, compare=False)
+    """When the provider's latest appointment was booked; None if never."""
 
     @property
     def buffer(self) -> timedelta:
@@ -144,6 +152,8 @@ class Appointment:
     id: int | None = None
     cancel_reason: str | None = None
     canceled_by: CanceledBy | None = None
+    sequence: int = field(default=1, compare=False)
+    """1 when booked; grows by one with every change (docs/DECISIONS.md, "Change stamps")."""
 
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:
@@ -166,7 +176,12 @@ class Appointment:
             canceled_at=now,
             cancel_reason=reason,
             canceled_by=by,
+            sequence=self.sequence + 1,
         )
+
+    def moved(self, starts_at: datetime, ends_at: datetime) -> Appointment:
+        """Return this appointment at another time, as its next change."""
+        return replace(self, starts_at=starts_at, ends_at=ends_at, sequence=self.sequence + 1)
 
 
 @dataclass(frozen=True, slots=True)

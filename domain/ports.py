@@ -98,10 +98,15 @@ class AppointmentRepository(abc.ABC):
 
     @abc.abstractmethod
     def add(self, appointment: Appointment) -> Appointment:
-        """Store a new appointment; may raise Conflict if the store itself detects overlap."""
+        """Store a new appointment; may raise Conflict if the store itself detects overlap.
+
+        In the same transaction, the provider's ``booking_version`` grows and its
+        ``last_booked_at`` becomes the appointment's ``created_at``.
+        """
 
     @abc.abstractmethod
-    def update(self, appointment: Appointment) -> Appointment: ...
+    def update(self, appointment: Appointment) -> Appointment:
+        """Store a changed appointment; the provider's ``booking_version`` grows with it."""
 
     @abc.abstractmethod
     def scheduled_for_provider(

@@ -187,7 +187,7 @@ def reschedule(
             raise errors.AppointmentCanceled("a canceled appointment cannot be moved")
         provider = _provider(uow, current.provider_id)
         _check(uow, provider, current.client_id, request, clock.now(), moving=appointment_id)
-        moved = uow.appointments.update(replace(current, starts_at=starts_at, ends_at=ends_at))
+        moved = uow.appointments.update(current.moved(starts_at, ends_at))
         uow.commit()
     return moved
 

@@ -69,6 +69,17 @@ _BUMP_SCHEDULE = (
     .values(schedule_version=providers.c.schedule_version + 1)
 )
 
+_BOOKED = (
+    update(providers)
+    .where(providers.c.id == bindparam("provider_id"))
+    .values(booking_version=providers.c.booking_version + 1, last_booked_at=bindparam("at"))
+)
+_BOOKING_CHANGED = (
+    update(providers)
+    .where(providers.c.id == bindparam("provider_id"))
+    .values(booking_version=providers.c.booking_version + 1)
+)
+
 
 def _overlap_params(owner_id: int, lower: datetime, upper: datetime) -> dict[str, Any]:
     return {
@@ -101,6 +112,16 @@ def provider_windows(provider_id: int) -> Query:
 def bump_schedule(provider_id: int) -> Query:
     """Increment the provider's schedule version (adapters/sqlalchemy/cache.py)."""
     return Query(_BUMP_SCHEDULE, {"provider_id": provider_id})
+
+
+def booked(provider_id: int, at: datetime) -> Query:
+    """A new appointment of the provider, booked ``at``: bump its stamps."""
+    return Query(_BOOKED, {"provider_id": provider_id, "at": at})
+
+
+def booking_changed(provider_id: int) -> Query:
+    """One of the provider's appointments moved or was canceled: bump its booking version."""
+    return Query(_BOOKING_CHANGED, {"provider_id": provider_id})
 
 
 def provider_overrides(provider_id: int, lower: datetime | None, upper: datetime | None) -> Query:

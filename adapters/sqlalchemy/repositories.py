@@ -204,12 +204,14 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
     def add(self, appointment: Appointment) -> Appointment:
         _require_bounded(appointment)
         new_id = self._insert(rows.appointment_values(appointment), appointment.id)
+        self._db.run(queries.booked(appointment.provider_id, appointment.created_at))
         return rows.in_utc(replace(appointment, id=new_id))
 
     def update(self, appointment: Appointment) -> Appointment:
         _require_bounded(appointment)
         if not self._update(appointment.id, rows.appointment_values(appointment)):
             raise errors.AppointmentNotFound(appointment.id or 0)
+        self._db.run(queries.booking_changed(appointment.provider_id))
         return rows.in_utc(appointment)
 
     def scheduled_for_provider(

@@ -37,10 +37,14 @@ def provider(row: Row[Any]) -> Provider:
         min_notice_minutes=row.min_notice_minutes,
         horizon_days=row.horizon_days,
         min_cancel_notice_minutes=row.min_cancel_notice_minutes,
+        schedule_version=row.schedule_version,
+        booking_version=row.booking_version,
+        last_booked_at=row.last_booked_at,
     )
 
 
 def provider_values(entity: Provider) -> Values:
+    """The provider's own fields; its change stamps are only ever incremented in SQL."""
     return {
         "name": entity.name,
         "email": entity.email,
@@ -97,6 +101,7 @@ def appointment(row: Row[Any]) -> Appointment:
         id=row.id,
         cancel_reason=row.cancel_reason,
         canceled_by=None if row.canceled_by is None else CanceledBy(row.canceled_by),
+        sequence=row.sequence,
     )
 
 
@@ -111,6 +116,7 @@ def appointment_values(entity: Appointment) -> Values:
         "canceled_at": entity.canceled_at,
         "cancel_reason": entity.cancel_reason,
         "canceled_by": None if entity.canceled_by is None else entity.canceled_by.value,
+        "sequence": entity.sequence,
     }
 
 

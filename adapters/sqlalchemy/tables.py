@@ -63,6 +63,10 @@ providers = Table(
     # Bumped with every change to the provider's windows or overrides, in the same
     # transaction; validates cached schedules (adapters/sqlalchemy/cache.py).
     Column("schedule_version", Integer, nullable=False, server_default=text("0")),
+    # Bumped, and last_booked_at set, by every booking, move or cancellation of the provider's
+    # appointments, in the same transaction (docs/DECISIONS.md, "Change stamps").
+    Column("booking_version", Integer, nullable=False, server_default=text("0")),
+    Column("last_booked_at", UtcDateTime, nullable=True),
     CheckConstraint("buffer_before >= 0", name="buffer_before_not_negative"),
     CheckConstraint("buffer_after >= 0", name="buffer_after_not_negative"),
     CheckConstraint("min_notice_minutes >= 0", name="min_notice_not_negative"),
@@ -112,6 +116,7 @@ appointments = Table(
     Column("canceled_at", UtcDateTime, nullable=True),
     Column("cancel_reason", Text, nullable=True),
     Column("canceled_by", Text, nullable=True),
+    Column("sequence", Integer, nullable=False, server_default=text("1")),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     CheckConstraint("status IN ('scheduled', 'canceled')", name="status"),
     CheckConstraint(f"length(cancel_reason) <= {MAX_REASON_LENGTH}", name="cancel_reason_length"),

@@ -45,6 +45,7 @@ _APPOINTMENT = {
     "canceled_at": None,
     "cancel_reason": None,
     "canceled_by": None,
+    "sequence": 1,
 }
 _MOVE = {"starts_at": "2026-12-07T15:00:00Z", "ends_at": "2026-12-07T15:30:00Z"}
 _CANCELLATION = {"reason": "Feeling better, thanks", "canceled_by": "client"}
@@ -54,6 +55,7 @@ _CANCELED = {
     "canceled_at": "2026-11-25T08:00:00Z",
     "cancel_reason": _CANCELLATION["reason"],
     "canceled_by": _CANCELLATION["canceled_by"],
+    "sequence": 2,
 }
 _NOT_FOUND = {404: "No appointment has this id."}
 _LOCATION = {
@@ -131,7 +133,7 @@ class AppointmentById(MethodView):
         return get_appointment(services().uow(), appointment_id)
 
     @blp.arguments(RescheduleSchema(), example=_MOVE)
-    @blp.response(200, AppointmentSchema, example={**_APPOINTMENT, **_MOVE})
+    @blp.response(200, AppointmentSchema, example={**_APPOINTMENT, **_MOVE, "sequence": 2})
     @blp.doc(
         description="Moves a scheduled appointment in one transaction. The new time is "
         "checked like a new booking, except that the appointment's own current time and "

@@ -166,6 +166,14 @@ class AppointmentSchema(Schema):
         allow_none=True,
         metadata={"description": "Who canceled it, as given when canceling; else null."},
     )
+    sequence = fields.Integer(
+        required=True,
+        metadata={
+            "description": "1 when booked; grows by one with every change (move, "
+            "cancellation), so a newer copy always has a larger number.",
+            "example": 1,
+        },
+    )
 
 
 class BookingSchema(Schema):

@@ -44,6 +44,7 @@ _AFFECTED = {
     "canceled_at": None,
     "cancel_reason": None,
     "canceled_by": None,
+    "sequence": 1,
 }
 _EXTRA = {
     "id": 2,

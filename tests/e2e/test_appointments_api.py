@@ -37,6 +37,7 @@ def test_canceling_keeps_the_record_and_repeating_keeps_canceled_at(
     assert first.get_json() == appointment | {
         "status": "canceled",
         "canceled_at": "2026-11-25T08:00:00Z",
+        "sequence": 2,
     }
     clock.current = datetime.fromisoformat("2026-11-26T08:00:00+00:00")
     again = http.delete(f"/appointments/{appointment['id']}")

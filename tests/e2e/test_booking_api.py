@@ -33,6 +33,7 @@ def test_booking_answers_201_the_appointment_and_its_location(http, provider, cu
         "canceled_at": None,
         "cancel_reason": None,
         "canceled_by": None,
+        "sequence": 1,
     }
     assert response.headers["Location"] == f"/appointments/{body['id']}"
     assert http.get(response.headers["Location"]).get_json() == body

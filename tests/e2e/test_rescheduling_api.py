@@ -38,7 +38,7 @@ def test_moving_answers_200_the_moved_appointment_and_frees_the_old_time(
 ):
     response = patch(http, appointment, "10:00", "10:30")
     assert response.status_code == 200, response.get_data(as_text=True)
-    moved = appointment | move("10:00", "10:30")
+    moved = appointment | move("10:00", "10:30") | {"sequence": 2}
     assert response.get_json() == moved
     assert http.get(f"/appointments/{appointment['id']}").get_json() == moved
     assert free_times(http, provider["id"])[:2] == [("09:00", "10:00"), ("10:30", "12:00")]

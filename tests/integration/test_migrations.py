@@ -366,6 +366,28 @@ def test_after_the_upgrade_old_rows_take_the_new_features_and_keep_their_constra
         database.dispose()
 
 
+def test_the_upgrade_stamps_old_rows_from_their_history(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001)
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "appointments", ["id", "status", "sequence"]) == [
+            (1, "scheduled", 1),
+            (2, "canceled", 2),
+            (3, "scheduled", 1),
+        ]
+    database = Database(url_at_0001)
+    try:
+        with database.unit_of_work() as uow:
+            stamped = [uow.providers.get(1), uow.providers.get(2)]
+        assert [(p.booking_version, p.last_booked_at) for p in stamped if p] == [
+            (0, NOW),
+            (0, None),
+        ]
+    finally:
+        database.dispose()
+
+
 def test_the_downgrade_to_0001_keeps_the_data_in_the_columns_0001_has(
     url_at_0001: str, engine_at_0001: Engine
 ) -> None:

@@ -138,19 +138,31 @@ def _overlaps(appointment: Appointment, lower: datetime, upper: datetime) -> boo
 
 
 class FakeAppointments(AppointmentRepository):
-    def __init__(self) -> None:
+    def __init__(self, providers: FakeProviders) -> None:
         self.table: _Table[Appointment] = _Table()
+        self._providers = providers
 
     def get(self, appointment_id: int) -> Appointment | None:
         return self.table.rows.get(appointment_id)
 
     def add(self, appointment: Appointment) -> Appointment:
+        self._stamp(appointment.provider_id, appointment.created_at)
         return self.table.insert(appointment)
 
     def update(self, appointment: Appointment) -> Appointment:
         assert appointment.id is not None
         self.table.rows[appointment.id] = appointment
+        self._stamp(appointment.provider_id)
         return appointment
+
+    def _stamp(self, provider_id: int, booked_at: datetime | None = None) -> None:
+        """Keep the provider's change stamps as the port promises."""
+        provider = self._providers.table.rows.get(provider_id)
+        if provider is not None:
+            last = booked_at or provider.last_booked_at
+            version = provider.booking_version + 1
+            stamped = replace(provider, booking_version=version, last_booked_at=last)
+            self._providers.table.rows[provider_id] = stamped
 
     def _scheduled(self, lower: datetime, upper: datetime) -> list[Appointment]:
         found = (
@@ -241,7 +253,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.providers = FakeProviders()
         self.clients = FakeClients()
         self.windows = FakeWindows()
-        self.appointments = FakeAppointments()
+        self.appointments = FakeAppointments(self.providers)
         self.idempotency = FakeIdempotency()
         self.overrides = FakeOverrides()
         self.committed = 0

@@ -163,3 +163,11 @@ def test_a_provider_closed_to_new_clients_still_books_a_returning_client(uow, cl
         Appointment(1, 2, utc("2026-03-09 09:00"), utc("2026-03-09 10:00"), created_at=clock.now())
     )
     assert book_monday(uow, clock, "09:00", "10:00", provider_id=2).id is not None
+
+
+def test_each_change_of_an_appointment_counts_in_its_sequence(uow, clock):
+    booked = book_monday(uow, clock, "09:00", "09:30")
+    moved = booked.moved(utc("2026-03-02 10:00"), utc("2026-03-02 10:30"))
+    canceled = moved.canceled(clock.now())
+    assert [booked.sequence, moved.sequence, canceled.sequence] == [1, 2, 3]
+    assert canceled.canceled(clock.now()).sequence == 3  # canceling again changes nothing
