@@ -63,11 +63,12 @@ def links(
     ``@links(blp, "getClient", client_id="id")``. Clients and schemathesis's stateful
     tests follow them from a created resource to the operations that take its id."""
     values = {name: f"$response.body#/{field}" for name, field in parameters.items()}
+    filled = [f"`{field}` as `{name}`" for name, field in parameters.items()]
     described = {
         operation_id: {
             "operationId": operation_id,
             "parameters": values,
-            "description": f"{', '.join(parameters)} of the answer, for {operation_id}.",
+            "description": "The answer's " + ", ".join(filled) + f", for {operation_id}.",
         }
         for operation_id in operation_ids
     }
