@@ -61,7 +61,8 @@ def links(
     """Document OpenAPI links from this operation's ``status`` answer to ``operation_ids``,
     each taking ``parameters`` (``{parameter: field of the answer's body}``), e.g.
     ``@links(blp, "getClient", client_id="id")``. Clients and schemathesis's stateful
-    tests follow them from a created resource to the operations that take its id."""
+    tests follow them from a created resource to the operations that take its id
+    (docs/DECISIONS.md, "Operation ids and links")."""
     values = {name: f"$response.body#/{field}" for name, field in parameters.items()}
     filled = [f"`{field}` as `{name}`" for name, field in parameters.items()]
     described = {

@@ -19,7 +19,8 @@ _TIME = r"((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(\.[0-9]+)?"
 _OFFSET = r"([Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"  # RFC 3339: hours 00-23, minutes 00-59
 #: What UtcDateTime reads; the offset is optional here only to say "no offset" when it lacks.
 _RFC3339 = re.compile(f"{_DATE}[Tt]{_TIME}{_OFFSET}?")
-#: The same, offset required, for the OpenAPI document (an ECMA-262 regex, as JSON Schema's).
+#: The same, offset required, for the OpenAPI document (an ECMA-262 regex, as JSON Schema's;
+#: docs/DECISIONS.md, "An exact OpenAPI document").
 TIMESTAMP_PATTERN = f"^{_DATE}[Tt]{_TIME}{_OFFSET}$"
 _DIGITS = re.compile(r"-?[0-9]+")
 _TIMESTAMP_DOC = "RFC 3339 with an offset (`Z` or `±hh:mm`); answered in UTC with `Z`."
