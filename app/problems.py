@@ -52,6 +52,7 @@ BOOKING_REFUSED = ProblemType("booking-refused", 422, "Booking refused")
 CANCELLATION_REFUSED = ProblemType("cancellation-refused", 422, "Cancellation refused")
 IDEMPOTENCY_KEY_REUSED = ProblemType("idempotency-key-reused", 422, "Idempotency-Key reused")
 CONFLICT = ProblemType("conflict", 409, "Conflict")
+PRECONDITION_FAILED = ProblemType("precondition-failed", 412, "Precondition failed")
 FEED_ERROR = ProblemType("feed-error", 502, "Availability feed unusable")
 UNAVAILABLE = ProblemType("service-unavailable", 503, "Service unavailable")
 
@@ -66,6 +67,7 @@ ALL_TYPES = (
     CANCELLATION_REFUSED,
     IDEMPOTENCY_KEY_REUSED,
     CONFLICT,
+    PRECONDITION_FAILED,
     FEED_ERROR,
     UNAVAILABLE,
 )
@@ -90,6 +92,7 @@ DOMAIN_PROBLEMS: tuple[tuple[type[errors.DomainError], ProblemType], ...] = (
     (errors.InvalidRequest, INVALID_REQUEST),
     (errors.AppointmentCanceled, CONFLICT),
     (errors.Conflict, CONFLICT),
+    (errors.PreconditionFailed, PRECONDITION_FAILED),
 )
 
 
@@ -242,6 +245,13 @@ def _scrub(text: str, path: str) -> str:
     return text.replace(str(path), Path(path).name) if path else text
 
 
+def _invalid_windows(error: errors.InvalidWindows) -> Response:
+    """422 naming each bad window, as a feed's problems are named (domain/feed.py)."""
+    return kind_response(
+        VALIDATION, "Some windows are invalid; see errors.", {"windows": error.problems}
+    )
+
+
 def _store_unavailable(_error: errors.StoreUnavailable) -> Response:
     return kind_response(
         UNAVAILABLE,
@@ -255,5 +265,6 @@ def register(app: Flask) -> None:
     for error_class, kind in DOMAIN_PROBLEMS:
         app.register_error_handler(error_class, _domain_problem(kind))
     app.register_error_handler(errors.FeedError, _feed_problem)
+    app.register_error_handler(errors.InvalidWindows, _invalid_windows)
     app.register_error_handler(errors.StoreUnavailable, _store_unavailable)
     app.register_error_handler(Problem, _raised_problem)

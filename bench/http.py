@@ -23,10 +23,21 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench import databases, dataset, machine, slots
+from bench import databases, dataset, machine, slots, tags
 from bench.inspection import durability, overlap_plans
 from bench.load import Load, run, wrk_command
-from bench.report import BARE, GET, GET_SMALL, POST, SIZE, TARGETS, Context, Measurement, render
+from bench.report import (
+    BARE,
+    GET,
+    GET_SMALL,
+    NOT_MODIFIED,
+    POST,
+    SIZE,
+    TARGETS,
+    Context,
+    Measurement,
+    render,
+)
 from bench.servers import REPO, Server, serving
 
 RESULTS = REPO / "bench" / "results"
@@ -117,15 +128,27 @@ def _slot_files(app: Server, options: Options, now: datetime, prefix: str) -> li
 
 
 def _commands(
-    servers: dict[str, Server], options: Options, now: datetime, slot_file: Path, run: int
+    servers: dict[str, Server],
+    options: Options,
+    now: datetime,
+    files: tuple[Path, Path],
+    run: int,
 ) -> dict[str, list[str]]:
-    """The wrk command of each target for run number ``run`` (0 is the warm-up)."""
+    """The wrk command of each target for run number ``run`` (0 is the warm-up), given the
+    run's slot file (POST) and tag file (304)."""
+    slot_file, tag_file = files
     week = str(int(first_week(now).timestamp()))
     load = options.load if run else replace(options.load, seconds=options.warmup_seconds)
     get_args = [str(options.providers), week, str(WEEKS), str(run)]
     return {
         BARE: wrk_command(load, servers[BARE].url + "/", "bare.lua"),
         GET: wrk_command(load, servers[GET].url, "availability.lua", get_args),
+        NOT_MODIFIED: wrk_command(
+            load,
+            servers[NOT_MODIFIED].url,
+            "not_modified.lua",
+            [str(tag_file.relative_to(REPO)), str(load.threads)],
+        ),
         GET_SMALL: wrk_command(load, servers[GET_SMALL].url, "availability.lua", get_args),
         POST: wrk_command(
             load,
@@ -143,7 +166,15 @@ def _drive(m: Measurement, servers: dict[str, Server], options: Options, now: da
     log = RESULTS / f"wrk-{m.database}.log"
     log.unlink(missing_ok=True)
     for number, slot_file in enumerate(files):
-        commands = _commands(servers, options, now, slot_file, number)
+        tag_file = tags.write_tags(
+            servers[NOT_MODIFIED].url,
+            options.providers,
+            first_week(now),
+            WEEKS,
+            RESULTS / f"{m.database}-tags-{number}.txt",
+            seed=number,
+        )
+        commands = _commands(servers, options, now, (slot_file, tag_file), number)
         for target in TARGETS:
             print(f"{m.database}: round {number}/{options.runs}: {target}", flush=True)
             before = servers[target].cpu_seconds()
@@ -172,7 +203,7 @@ def _serve(
     app_small = start(f"app-{small}", "wsgi:app", "/health", urls[small])
     bare = start("bare", "bench.bare:create_app()", "/")
     m.servers = [app_big, app_small, bare]
-    return {BARE: bare, GET: app_big, GET_SMALL: app_small, POST: app_big}
+    return {BARE: bare, GET: app_big, NOT_MODIFIED: app_big, GET_SMALL: app_small, POST: app_big}
 
 
 def measure(database: str, options: Options, now: datetime) -> Measurement:

@@ -49,6 +49,7 @@ class Result:
     write_errors: int
     timeouts: int
     reused_slots: int
+    misses: int = 0  # answers other than the one expected (a 304 for the 304 load)
     server_cpu_s: float = 0.0  # the server's CPU time during the run (bench/servers.py)
 
     @property
@@ -103,6 +104,7 @@ class Summary:
     non_2xx: int
     socket_errors: int
     reused_slots: int
+    misses: int = 0
 
     @classmethod
     def of(cls, results: Sequence[Result]) -> Summary:
@@ -115,4 +117,5 @@ class Summary:
             non_2xx=sum(r.non_2xx for r in results),
             socket_errors=sum(r.socket_errors for r in results),
             reused_slots=sum(r.reused_slots for r in results),
+            misses=sum(r.misses for r in results),
         )

@@ -11,12 +11,15 @@ from bench.load import Result, Summary
 from bench.servers import Server
 
 BARE, GET, GET_SMALL, POST = "bare", "GET", "GET small", "POST"
-TARGETS = (BARE, GET, GET_SMALL, POST)
+NOT_MODIFIED = "GET 304"
+TARGETS = (BARE, GET, NOT_MODIFIED, GET_SMALL, POST)
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 #: The issue's targets: GET and POST as ratios of the bare endpoint's requests/s.
 GET_RATIO = {"sqlite": 0.35, "postgresql": 0.25}
 POST_RATIO = 0.15
 TAIL_RATIO = 4.0
+#: A 304 (If-None-Match with the current tag) must cost well under half of a full GET.
+NOT_MODIFIED_RATIO = 0.5
 GROWTH_RATIO = 1.2
 SIZE = "size MB"  # in Measurement.loads, beside the seconds of each step
 
@@ -47,6 +50,11 @@ class Measurement:
         pairs = zip(self.results[target], self.results[BARE], strict=True)
         return statistics.median(r.rps / bare.rps for r, bare in pairs)
 
+    def not_modified_cost(self) -> float:
+        """Server CPU per 304 over CPU per full GET, in the same round (median over rounds)."""
+        pairs = zip(self.results[NOT_MODIFIED], self.results[GET], strict=True)
+        return statistics.median(nm.cpu_ms / full.cpu_ms for nm, full in pairs)
+
     def growth(self) -> float:
         """GET p50 latency on the big dataset over the small one's in the same round (median)."""
         pairs = zip(self.results[GET], self.results[GET_SMALL], strict=True)
@@ -74,6 +82,7 @@ def _labels(m: Measurement) -> dict[str, str]:
     return {
         BARE: "bare `GET /` (ceiling)",
         GET: f"`GET /providers/{{id}}/availabilities`, {big} appointments",
+        NOT_MODIFIED: f"the same with a current `If-None-Match` (304), {big} appointments",
         GET_SMALL: f"`GET /providers/{{id}}/availabilities`, {small} appointments",
         POST: f"`POST /appointments`, {big} appointments",
     }
@@ -94,7 +103,12 @@ def _summary_table(m: Measurement) -> Iterator[str]:
 
 def _runs_table(m: Measurement) -> Iterator[str]:
     """Each round: every target's figures, and the ratios measured within the round."""
-    ratios = ("GET/bare", "POST/bare", "GET p50 {}/{}".format(*map(short, m.sizes)))
+    ratios = (
+        "GET/bare",
+        "POST/bare",
+        "GET p50 {}/{}".format(*map(short, m.sizes)),
+        "304/GET CPU per request",
+    )
     header = [f"{t}: req/s, p50, p99 ms" for t in TARGETS] + list(ratios)
     yield "| run | " + " | ".join(header) + " |"
     yield "|---" * (len(TARGETS) + len(ratios) + 1) + "|"
@@ -105,6 +119,7 @@ def _runs_table(m: Measurement) -> Iterator[str]:
             f"{r[GET].rps / r[BARE].rps:.2f}",
             f"{r[POST].rps / r[BARE].rps:.2f}",
             f"{r[GET].p50_us / r[GET_SMALL].p50_us:.2f}",
+            f"{r[NOT_MODIFIED].cpu_ms / r[GET].cpu_ms:.2f}",
         ]
         yield f"| {run + 1} | " + " | ".join(cells) + " |"
 
@@ -131,6 +146,8 @@ def targets(ms: list[Measurement]) -> Iterator[str]:
         ("POST p99 ≤ 4× p50 at 32 connections", lambda m: _tail(m, POST)),
         (f"GET p50 growth {small} → {big} ≤ 1.2×", _growth),
         ("every POST a 201 (no slot reused)", _all_created),
+        ("a 304 ≤ 0.5× a full GET's server CPU per request", _not_modified_cost),
+        ("every conditional GET with a current tag a 304", _all_not_modified),
     ]
     yield "| target | " + " | ".join(m.name for m in ms) + " |"
     yield "|---" * (len(ms) + 1) + "|"
@@ -160,6 +177,16 @@ def _all_created(m: Measurement) -> tuple[str, bool]:
     s = m.summary(POST)
     failed = s.non_2xx + s.socket_errors + s.reused_slots
     return f"{failed} failed or reused", failed == 0
+
+
+def _not_modified_cost(m: Measurement) -> tuple[str, bool]:
+    return f"{m.not_modified_cost():.2f}×", m.not_modified_cost() <= NOT_MODIFIED_RATIO
+
+
+def _all_not_modified(m: Measurement) -> tuple[str, bool]:
+    s = m.summary(NOT_MODIFIED)
+    failed = s.misses + s.socket_errors
+    return f"{failed} not a 304", failed == 0
 
 
 def _plans(m: Measurement) -> Iterator[str]:
@@ -224,6 +251,10 @@ NOTES = (
     "- GET: a random provider and a random one-week range among the next 50 weeks. POST: "
     "distinct free slots (30-60 minutes) cut from the GET answers for weeks 5-8 ahead, "
     "before the runs; wrk thread i of n sends lines i, i+n, ... of its run's own file.",
+    "- GET 304: the same server and kind of request as GET, with `If-None-Match` set to the "
+    "answer's current tag, for 1,000 random (provider, week) pairs fetched just before each "
+    "run (bench/tags.py); an answer other than 304 is counted as not a 304. Its cost is "
+    "compared with GET's by server CPU per request within each round.",
 )
 
 

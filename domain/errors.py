@@ -17,6 +17,14 @@ class InvalidRequest(DomainError):
     """The request itself is malformed (e.g. an empty or reversed interval)."""
 
 
+class InvalidWindows(InvalidRequest):
+    """Weekly windows sent to replace a provider's own; ``problems`` names each bad one."""
+
+    def __init__(self, reason: str, problems: Sequence[str]) -> None:
+        super().__init__(reason)
+        self.problems = list(problems)
+
+
 class NotFound(DomainError):
     """A referenced entity does not exist."""
 
@@ -101,6 +109,10 @@ class DuplicateEmail(Conflict):
 
 class AppointmentCanceled(Conflict):
     """The appointment is canceled, so it cannot be changed."""
+
+
+class PreconditionFailed(DomainError):
+    """The caller's copy of the resource is stale: it changed since the caller read it."""
 
 
 class FeedError(DomainError):

@@ -7,7 +7,7 @@ The feed's format: ``{"id", "provider_id", "starts_at": {"day_of_week", "time"},
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from domain.errors import FeedError
@@ -18,21 +18,33 @@ _TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
 _DAYS = {day.name.lower(): day for day in Weekday}
 
 
-def parse_slots(provider_id: int, slots: Sequence[RawSlot], source: str) -> list[WeeklyWindow]:
-    """Turn raw slots into windows; raise FeedError listing every problem if any slot is bad."""
+def _feed_name(index: int, external_id: str | None) -> str:
+    return f"slot {index}" if external_id is None else f"slot {external_id!r}"
+
+
+def parse_slots(
+    provider_id: int,
+    slots: Sequence[RawSlot],
+    source: str,
+    name: Callable[[int, str | None], str] = _feed_name,
+) -> list[WeeklyWindow]:
+    """Turn raw slots into windows; raise FeedError listing every problem if any slot is bad.
+
+    ``name(index, id)`` names a slot in the problems (the id is None when it is unusable).
+    """
     problems: list[str] = []
     windows: list[WeeklyWindow] = []
     seen: set[str] = set()
     for index, slot in enumerate(slots):
-        where = f"slot {index}"
+        where = name(index, None)
         if not isinstance(slot, dict):
             problems.append(f"{where}: expected an object")
             continue
         external_id = slot.get("id")
         if isinstance(external_id, str) and external_id.strip():
-            where = f"slot {external_id!r}"
+            where = name(index, external_id)
             if external_id in seen:
-                problems.append(f"{where}: duplicate id")
+                problems.append(f"{where}: duplicate id {external_id!r}")
             seen.add(external_id)
         else:
             problems.append(f"{where}: 'id' must be a non-empty string")

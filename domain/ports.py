@@ -205,9 +205,10 @@ class UnitOfWork(abc.ABC):
         """
 
     @abc.abstractmethod
-    def lock_schedules(self, provider_id: int, client_id: int) -> None:
+    def lock_schedules(self, provider_id: int, client_id: int | None = None) -> None:
         """Serialize changes to these schedules until the unit ends; implies lock_for_writing.
 
         Called before a unit checks and then writes appointments, so that check-then-write
-        is atomic across processes. Reads made before it may be stale: read again after it.
+        is atomic across processes; without a client, before a unit checks and then changes
+        the provider itself (If-Match). Reads made before it may be stale: read again after it.
         """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -39,16 +40,27 @@ def create_provider(uow: UnitOfWork, provider: Provider) -> Provider:
     return provider
 
 
-def update_provider(uow: UnitOfWork, provider_id: int, changes: dict[str, Any]) -> Provider:
-    """Change any of the provider's descriptive fields and policies."""
+def update_provider(
+    uow: UnitOfWork,
+    provider_id: int,
+    changes: dict[str, Any],
+    expected: Callable[[Provider], bool] | None = None,
+) -> Provider:
+    """Change any of the provider's descriptive fields and policies.
+
+    With ``expected``, the current provider must satisfy it (If-Match), checked under the
+    provider's lock so that no other change slips in between.
+    """
     unknown = set(changes) - _PROVIDER_FIELDS
     if unknown:
         raise errors.InvalidRequest(f"unknown provider fields: {sorted(unknown)}")
     with uow:
-        uow.lock_for_writing()
+        uow.lock_schedules(provider_id)
         current = uow.providers.get(provider_id)
         if current is None:
             raise errors.ProviderNotFound(provider_id)
+        if expected is not None and not expected(current):
+            raise errors.PreconditionFailed("the provider changed since you read it")
         changed = replace(current, **changes)
         _check(changed)
         provider = uow.providers.update(changed)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from domain import errors
+from domain.conditional import AvailabilityVersion, availability_version
 from domain.feed import parse_slots
 from domain.intervals import Interval
 from domain.model import (
@@ -15,6 +17,7 @@ from domain.model import (
     IdempotencyRecord,
     Provider,
     SyncReport,
+    WeeklyWindow,
 )
 from domain.ports import AppointmentSearch, AvailabilityFeed, Clock, UnitOfWork
 from domain.scheduling import Schedule, check_booking, free_time, slots
@@ -68,6 +71,35 @@ def free_windows(
     step: timedelta | None = None,
 ) -> list[Interval]:
     """The provider's free windows in ``[lower, upper)``, optionally cut into slots."""
+    windows = tagged_free_windows(uow, clock, provider_id, lower, upper, duration, step).windows
+    assert windows is not None  # nothing is known without a ``known``
+    return windows
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedFreeWindows:
+    """Free windows and the version of all that decided them; ``windows`` is None when the
+    caller already knew that version."""
+
+    version: AvailabilityVersion
+    windows: list[Interval] | None
+
+
+def tagged_free_windows(
+    uow: UnitOfWork,
+    clock: Clock,
+    provider_id: int,
+    lower: datetime,
+    upper: datetime,
+    duration: timedelta | None = None,
+    step: timedelta | None = None,
+    known: Callable[[AvailabilityVersion], bool] = lambda _version: False,
+) -> TaggedFreeWindows:
+    """``free_windows``, tagged; computed only if ``known`` does not know its version.
+
+    The version comes from the provider's row alone (domain/conditional.py), so a known one
+    costs one read.
+    """
     require_aware(lower, upper)
     if upper <= lower:
         raise errors.InvalidRequest("'to' must be after 'from'")
@@ -78,8 +110,13 @@ def free_windows(
     if step is not None and duration is None:
         raise errors.InvalidRequest("step needs a duration")
     with uow:
-        schedule = _schedule(uow, _provider(uow, provider_id), lower, upper)
-    return slots(free_time(schedule, lower, upper, clock.now()), duration, step)
+        provider = _provider(uow, provider_id)
+        now = clock.now()
+        version = availability_version(provider, lower, upper, duration, step, now)
+        if known(version):
+            return TaggedFreeWindows(version, None)
+        schedule = _schedule(uow, provider, lower, upper)
+    return TaggedFreeWindows(version, slots(free_time(schedule, lower, upper, now), duration, step))
 
 
 def book(
@@ -176,13 +213,23 @@ def _locked_appointment(uow: UnitOfWork, appointment_id: int) -> Appointment:
 
 
 def reschedule(
-    uow: UnitOfWork, clock: Clock, appointment_id: int, starts_at: datetime, ends_at: datetime
+    uow: UnitOfWork,
+    clock: Clock,
+    appointment_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    expected: Callable[[Appointment], bool] | None = None,
 ) -> Appointment:
-    """Move a scheduled appointment, checked like a new booking but ignoring its own time."""
+    """Move a scheduled appointment, checked like a new booking but ignoring its own time.
+
+    With ``expected``, the appointment must satisfy it (If-Match), checked under the lock.
+    """
     require_aware(starts_at, ends_at)
     request = Interval(starts_at, ends_at)
     with uow:
         current = _locked_appointment(uow, appointment_id)
+        if expected is not None and not expected(current):
+            raise errors.PreconditionFailed("the appointment changed since you read it")
         if not current.is_scheduled:
             raise errors.AppointmentCanceled("a canceled appointment cannot be moved")
         provider = _provider(uow, current.provider_id)
@@ -227,32 +274,41 @@ def sync_availability(uow: UnitOfWork, feed: AvailabilityFeed, provider_id: int)
 
     All or nothing: an invalid feed raises FeedError listing every problem and changes nothing.
     """
-    created = updated = deleted = unchanged = 0
     with uow:
-        uow.lock_for_writing()
+        uow.lock_schedules(provider_id)  # serialized with PUT weekly-availability's If-Match
         _provider(uow, provider_id)
         raw = feed.fetch(provider_id)
-        incoming = {w.external_id: w for w in parse_slots(provider_id, raw, feed.source)}
-        stored = {
-            w.external_id: w
-            for w in uow.windows.for_provider(provider_id)
-            if w.source == feed.source
-        }
-        for external_id, window in incoming.items():
-            current = stored.get(external_id)
-            if current is None:
-                uow.windows.add(window)
-                created += 1
-            elif current.same_schedule(window):
-                unchanged += 1
-            else:
-                uow.windows.update(replace(window, id=current.id))
-                updated += 1
-        for external_id, window in stored.items():
-            if external_id not in incoming:
-                uow.windows.delete(window)
-                deleted += 1
+        report = replace_windows(
+            uow, provider_id, feed.source, parse_slots(provider_id, raw, feed.source)
+        )
         uow.commit()
+    return report
+
+
+def replace_windows(
+    uow: UnitOfWork, provider_id: int, source: str, windows: Sequence[WeeklyWindow]
+) -> SyncReport:
+    """Make the provider's windows from ``source`` be ``windows``, matched by external id.
+
+    Windows of other sources are never touched. Runs in the caller's open, locked unit.
+    """
+    created = updated = deleted = unchanged = 0
+    incoming = {w.external_id: w for w in windows}
+    stored = {w.external_id: w for w in uow.windows.for_provider(provider_id) if w.source == source}
+    for external_id, window in incoming.items():
+        current = stored.get(external_id)
+        if current is None:
+            uow.windows.add(window)
+            created += 1
+        elif current.same_schedule(window):
+            unchanged += 1
+        else:
+            uow.windows.update(replace(window, id=current.id))
+            updated += 1
+    for external_id, window in stored.items():
+        if external_id not in incoming:
+            uow.windows.delete(window)
+            deleted += 1
     return SyncReport(provider_id, created, updated, deleted, unchanged)
 
 

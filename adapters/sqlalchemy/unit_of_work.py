@@ -107,7 +107,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         with translated():
             connection.begin()
 
-    def lock_schedules(self, provider_id: int, client_id: int) -> None:
+    def lock_schedules(self, provider_id: int, client_id: int | None = None) -> None:
         """Serialize bookings of this provider or client (docs/DECISIONS.md, "No double booking").
 
         SQLite: ``lock_for_writing``, taking the database's write lock (waiting up to the busy
@@ -131,12 +131,13 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self._gateway.is_open:
             self._gateway.connection.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
-    def _advisory_locks(self, provider_id: int, client_id: int) -> None:
+    def _advisory_locks(self, provider_id: int, client_id: int | None) -> None:
         """Both locks in one round trip; PostgreSQL evaluates the select list in order."""
         locks = [
             func.pg_advisory_xact_lock(kind, entity_id)
             for kind, entity_id in ((PROVIDER_LOCK, provider_id), (CLIENT_LOCK, client_id))
-            if repositories.storable(entity_id)  # no row has another id: nothing to serialize
+            # No row has another id: nothing to serialize.
+            if entity_id is not None and repositories.storable(entity_id)
         ]
         if locks:
             self._gateway.first(select(*locks))

@@ -12,6 +12,7 @@ from app.api import (
     health,
     providers,
     time_off,
+    weekly_availability,
 )
 from app.api.base import Api, IdConverter
 from app.api.swagger import assets
@@ -20,6 +21,7 @@ _RESOURCES = (
     availabilities,
     appointments,
     providers,
+    weekly_availability,
     time_off,
     clients,
     availability_sync,

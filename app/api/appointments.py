@@ -125,6 +125,7 @@ class Appointments(MethodView):
 
 @blp.route(f"/appointments/<{ID}:appointment_id>")
 class AppointmentById(MethodView):
+    @blp.etag
     @blp.response(200, AppointmentSchema, example=_APPOINTMENT)
     @problems(blp, _NOT_FOUND)
     @blp.doc(operationId="getAppointment")
@@ -132,19 +133,22 @@ class AppointmentById(MethodView):
         """Read an appointment."""
         return get_appointment(services().uow(), appointment_id)
 
+    @blp.etag
     @blp.arguments(RescheduleSchema(), example=_MOVE)
     @blp.response(200, AppointmentSchema, example={**_APPOINTMENT, **_MOVE, "sequence": 2})
     @blp.doc(
         description="Moves a scheduled appointment in one transaction. The new time is "
         "checked like a new booking, except that the appointment's own current time and "
         "buffers are ignored, so it may move into part of its old span. On any refusal "
-        'nothing changes (docs/DECISIONS.md, "Rescheduling").'
+        'nothing changes (docs/DECISIONS.md, "Rescheduling"). With `If-Match` (the `ETag` '
+        "of a GET), it moves only if nobody changed the appointment since: otherwise 412."
     )
     @problems(
         blp,
         BODY_PROBLEMS,
         _NOT_FOUND,
         {
+            412: None,
             409: "The appointment is canceled, or the new time collides with another "
             "appointment of the provider or the client, or with the provider's buffers.",
             422: "Invalid fields, or a booking rule refuses the new time: outside "
@@ -157,7 +161,8 @@ class AppointmentById(MethodView):
     def patch(self, move: dict[str, Any], appointment_id: int) -> Appointment:
         """Move an appointment to another time."""
         svc = services()
-        return reschedule(svc.uow(), svc.clock, appointment_id, **move)
+        expected = blp.if_match(AppointmentSchema)
+        return reschedule(svc.uow(), svc.clock, appointment_id, **move, expected=expected)
 
     @blp.arguments(CancellationSchema(), required=False, example=_CANCELLATION)
     @blp.arguments(CancellationQuerySchema(), location="query")

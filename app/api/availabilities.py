@@ -12,7 +12,7 @@ from app.api.docs import problems
 from app.api.examples import RANGE_422
 from app.api.schemas import AvailabilityQuerySchema, AvailabilitySchema
 from app.services import services
-from domain.services import free_windows
+from domain.services import tagged_free_windows
 
 blp = Blueprint(
     "availabilities",
@@ -34,6 +34,7 @@ _EXAMPLE = {
 
 @blp.route(f"/providers/<{ID}:provider_id>/availabilities")
 class Availabilities(MethodView):
+    @blp.etag
     @blp.arguments(AvailabilityQuerySchema(), location="query")
     @blp.response(200, AvailabilitySchema, example=_EXAMPLE)
     @blp.doc(
@@ -45,7 +46,11 @@ class Availabilities(MethodView):
         "With `duration` (minutes), each window is cut into candidate slots of that length: "
         "starts are `step` minutes apart (default: `duration`, giving consecutive slots), "
         "counted from the window's own start, not aligned to the clock; a slot that would run "
-        'past the window is dropped (docs/DECISIONS.md, "Slots and steps").'
+        'past the window is dropped (docs/DECISIONS.md, "Slots and steps").\n\n'
+        "The `ETag` changes with anything that decides the answer: windows, time off, "
+        "policies, any booking, move or cancellation of the provider, and the passage of "
+        "time when the booking window cuts the range. `If-None-Match` with the current tag "
+        'answers 304 without computing anything (docs/DECISIONS.md, "Conditional requests").'
     )
     @problems(
         blp,
@@ -60,7 +65,7 @@ class Availabilities(MethodView):
     def get(self, query: dict[str, Any], provider_id: int) -> dict[str, Any]:
         """List a provider's free windows in a time range."""
         svc = services()
-        windows = free_windows(
+        tagged = tagged_free_windows(
             svc.uow(),
             svc.clock,
             provider_id,
@@ -68,8 +73,10 @@ class Availabilities(MethodView):
             query["upper"],
             _minutes(query.get("duration")),
             _minutes(query.get("step")),
+            known=blp.is_known,
         )
-        return {"provider_id": provider_id, **query, "availabilities": windows}
+        blp.set_etag(tagged.version)  # a 304 when the client knows it
+        return {"provider_id": provider_id, **query, "availabilities": tagged.windows}
 
 
 def _minutes(value: int | None) -> timedelta | None:

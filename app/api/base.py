@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar, cast
 
 import flask_smorest
-from flask import Request, request
+from flask import Request, current_app, request
+from flask_smorest import exceptions as smorest_exceptions
 from flask_smorest.utils import prepare_response
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -93,8 +94,26 @@ def _refuse_cut_off(req: Request, body: bytes) -> None:
         raise RequestEntityTooLarge()
 
 
+class NotModified(smorest_exceptions.NotModified):  # type: ignore[misc]
+    """304 with the tag the client already holds, and no body (RFC 9110, 15.4.5)."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__()
+        self.etag = etag
+
+    def get_response(self, *_args: Any, **_kwargs: Any) -> Response:
+        response: Response = current_app.response_class(status=304)
+        response.set_etag(self.etag)
+        return response
+
+
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest is untyped
-    """flask-smorest's Blueprint with the stricter parser, and typed decorators."""
+    """flask-smorest's Blueprint with the stricter parser, and typed decorators.
+
+    ETags are flask-smorest's (``etag``, ``set_etag``, ``check_etag``), except that If-Match
+    is optional: a request without it is unconditional, as before tags existed; one with it
+    is checked by the use case under its lock (docs/DECISIONS.md, "Conditional requests").
+    """
 
     ARGUMENTS_PARSER = Parser()
     PAGINATION_ARGUMENTS_PARSER = Parser()
@@ -138,9 +157,91 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
     def doc(self, **kwargs: Any) -> Callable[[F], F]:
         return cast(Callable[[F], F], super().doc(**kwargs))
 
+    def etag(self, obj: T) -> T:
+        return cast(T, super().etag(obj))
+
+    def is_known(self, version: Any) -> bool:
+        """Whether If-None-Match already names the tag ``set_etag(version)`` would set."""
+        if not request.if_none_match:
+            return False
+        return self._generate_etag(version) in request.if_none_match
+
+    def if_match(self, schema: Any) -> Callable[[Any], bool] | None:
+        """If-Match as a check on the current resource (dumped with ``schema``) that a use
+        case runs under its lock; None when the request has no If-Match."""
+        if not request.if_match:
+            return None
+
+        def matches(current: Any) -> bool:
+            try:
+                self.check_etag(current, schema)
+            except smorest_exceptions.PreconditionFailed:
+                return False
+            return True
+
+        return matches
+
+    def _check_precondition(self) -> None:
+        """If-Match is optional (flask-smorest would answer 428 without it)."""
+
+    def _verify_check_etag(self) -> None:
+        if request.if_match:
+            super()._verify_check_etag()
+
+    def _check_not_modified(self, etag: str) -> None:
+        if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
+            raise NotModified(etag)
+
+    def _prepare_etag_doc(
+        self, doc: dict[str, Any], doc_info: dict[str, Any], **kwargs: Any
+    ) -> Any:
+        """flask-smorest's documentation of tags, less the 428 optional If-Match never sends."""
+        doc = super()._prepare_etag_doc(doc, doc_info, **kwargs)
+        doc.get("responses", {}).pop(428, None)
+        return doc
+
+
+_NOT_MODIFIED = "Not modified: `If-None-Match` names the current tag. No body."
+_TAG = 'A strong entity tag, such as `"5d41402abc4b2a76b9719d911017c592"` (quotes included).'
+
 
 class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
     """flask-smorest's Api answering and documenting errors as problem details."""
+
+    def _register_etag_headers(self) -> None:
+        """The conditional headers, with If-Match optional (see Blueprint)."""
+        self.spec.components.parameter(
+            "IF_NONE_MATCH",
+            "header",
+            {
+                "name": "If-None-Match",
+                "description": "Tags the client holds (from `ETag`); the current one answers "
+                "304 with no body. " + _TAG,
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+        self.spec.components.parameter(
+            "IF_MATCH",
+            "header",
+            {
+                "name": "If-Match",
+                "description": "Change only if the resource still has this tag (from `ETag`); "
+                "otherwise 412 and nothing changes. Optional: without it the change is "
+                "unconditional. " + _TAG,
+                "required": False,
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+        self.spec.components.header(
+            "ETAG",
+            {
+                "description": "The tag of this representation. " + _TAG,
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
 
     ERROR_SCHEMA = ProblemSchema
 
@@ -157,6 +258,8 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
         self.spec.components.header("PAGINATION", header, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
+        if isinstance(error, NotModified):
+            return error.get_response()
         return http_problem(error)
 
     def _register_responses(self) -> None:
@@ -170,6 +273,8 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
                 response["example"] = example
             prepare_response(response, self.spec, PROBLEM_MIMETYPE)
             self.spec.components.response(status.name, response, lazy=True)
+        not_modified = {"description": _NOT_MODIFIED, "headers": {"ETag": "ETAG"}}
+        self.spec.components.response(http.HTTPStatus.NOT_MODIFIED.name, not_modified, lazy=True)
         response = {"description": "Any other error, as problem details.", "schema": ProblemSchema}
         prepare_response(response, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)

@@ -13,6 +13,7 @@ from app.problems import (
     INVALID_REQUEST,
     MALFORMED_JSON,
     NOT_FOUND,
+    PRECONDITION_FAILED,
     UNAVAILABLE,
     UNKNOWN_REFERENCE,
     UNSUPPORTED_MEDIA_TYPE,
@@ -37,6 +38,11 @@ DEFAULTS: dict[int, tuple[str, dict[str, Any]]] = {
     409: (
         "The request collides with existing data.",
         example(CONFLICT, "the provider has another appointment at that time"),
+    ),
+    412: (
+        "`If-Match` names a stale tag: the resource changed since it was read. Nothing "
+        "changed; read it again.",
+        example(PRECONDITION_FAILED, "the provider changed since you read it"),
     ),
     413: (
         "The body is larger than the limit (64 KiB by default).",

@@ -58,6 +58,8 @@ _TAKE_PROVIDER_ID = (
     "listTimeOff",
     "addTimeOff",
     "syncAvailability",
+    "getWeeklyAvailability",
+    "replaceWeeklyAvailability",
 )
 _INVALID = "Invalid fields, such as an unknown IANA time zone or a policy out of its range."
 _POLICY_DOC = (
@@ -101,6 +103,7 @@ class Providers(MethodView):
 
 @blp.route(f"/providers/<{ID}:provider_id>")
 class ProviderById(MethodView):
+    @blp.etag
     @blp.response(200, ProviderSchema, example=_PROVIDER)
     @problems(blp, {404: "No provider has this id."})
     @blp.doc(operationId="getProvider")
@@ -108,14 +111,17 @@ class ProviderById(MethodView):
         """Read a provider."""
         return get_provider(services().uow(), provider_id)
 
+    @blp.etag
     @blp.arguments(ProviderPatchSchema(), example=_POLICIES)
     @blp.response(200, ProviderSchema, example={**_PROVIDER, **_POLICIES})
     @blp.doc(
         description="Send any of the fields; the others are kept. `email` may be null, and "
-        "`horizon_days` null removes the horizon. " + _POLICY_DOC
+        "`horizon_days` null removes the horizon. With `If-Match` (the `ETag` of a GET), the "
+        "change is made only if nobody changed the provider since: otherwise 412. " + _POLICY_DOC
     )
-    @problems(blp, BODY_PROBLEMS, {404: "No provider has this id.", 422: _INVALID})
+    @problems(blp, BODY_PROBLEMS, {404: "No provider has this id.", 412: None, 422: _INVALID})
     @blp.doc(operationId="updateProvider")
     def patch(self, changes: dict[str, Any], provider_id: int) -> Provider:
         """Change some of a provider's fields."""
-        return update_provider(services().uow(), provider_id, changes)
+        expected = blp.if_match(ProviderSchema)
+        return update_provider(services().uow(), provider_id, changes, expected)

@@ -1,17 +1,19 @@
 -- Shared by the wrk scripts in this folder: wrk's figures as one JSON line, which
--- bench/load.py reads. Latencies are in microseconds; non_2xx counts statuses >= 400.
+-- bench/load.py reads. Latencies are in microseconds; non_2xx counts statuses >= 400;
+-- misses counts answers other than the one a script expects (not_modified.lua: a 304).
 local report = {}
 
 local FORMAT = 'BENCH {"requests": %d, "seconds": %.6f, "p50_us": %d, "p90_us": %d, '
   .. '"p99_us": %d, "max_us": %d, "mean_us": %.1f, "non_2xx": %d, "connect_errors": %d, '
-  .. '"read_errors": %d, "write_errors": %d, "timeouts": %d, "reused_slots": %d}\n'
+  .. '"read_errors": %d, "write_errors": %d, "timeouts": %d, "reused_slots": %d, '
+  .. '"misses": %d}\n'
 
-function report.done(summary, latency, reused_slots)
+function report.done(summary, latency, reused_slots, misses)
   local errors = summary.errors
   io.write(string.format(FORMAT, summary.requests, summary.duration / 1e6,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
     latency.mean, errors.status, errors.connect, errors.read, errors.write, errors.timeout,
-    reused_slots or 0))
+    reused_slots or 0, misses or 0))
 end
 
 return report

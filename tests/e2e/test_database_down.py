@@ -67,6 +67,8 @@ def down(tmp_path_factory):
         ("post", "/providers/1/time-off", MOVE),
         ("delete", "/providers/1/time-off/1", None),
         ("post", "/providers/1/availability-sync", None),
+        ("get", "/providers/1/weekly-availability", None),
+        ("put", "/providers/1/weekly-availability", {"windows": []}),
     ],
 )
 def test_every_endpoint_answers_503_with_retry_after(down, method, path, payload):
@@ -121,6 +123,15 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
     move = {"starts_at": instant(day, 300 + 60 * n), "ends_at": instant(day, 330 + 60 * n)}
     time_off = f"{provider}/time-off"
     block = {"starts_at": instant(day, 660 + 60 * n), "ends_at": instant(day, 690 + 60 * n)}
+    weekly = f"{provider}/weekly-availability"
+    own_hours = {
+        "windows": [
+            {
+                "starts_at": {"day_of_week": "sunday", "time": f"{n % 24:02d}:00"},
+                "ends_at": {"day_of_week": "sunday", "time": f"{n % 24:02d}:30"},
+            }
+        ]
+    }
     return {
         ("GET", "/providers/{provider_id}/time-off"): (time_off, None, 200),
         ("POST", "/providers/{provider_id}/time-off"): (time_off, block, 201),
@@ -140,6 +151,8 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
         ("POST", "/providers"): ("/providers", {"name": f"Dr. Down {n}"}, 201),
         ("GET", "/providers/{provider_id}"): (provider, None, 200),
         ("PATCH", "/providers/{provider_id}"): (provider, {"name": f"Dr. Back {n}"}, 200),
+        ("GET", "/providers/{provider_id}/weekly-availability"): (weekly, None, 200),
+        ("PUT", "/providers/{provider_id}/weekly-availability"): (weekly, own_hours, 200),
         ("GET", "/providers/{provider_id}/availabilities"): (
             f"{provider}/availabilities?{window}",
             None,

@@ -24,6 +24,7 @@ CHEAP_S = 1.0
 BODY_OPERATIONS = (
     ("post", "/providers", {"name": "Dr. Who"}),
     ("patch", "/providers/{provider}", {"name": "Dr. Who"}),
+    ("put", "/providers/{provider}/weekly-availability", {"windows": []}),
     ("post", "/clients", {"name": "Ada", "email": "new@example.com"}),
     ("post", "/appointments", None),  # a booking, built per test
 )
@@ -33,6 +34,7 @@ ID_PATHS = (
     ("patch", "/providers/{}"),
     ("get", "/providers/{}/availabilities?from=2026-11-30T00:00:00Z&to=2026-12-01T00:00:00Z"),
     ("post", "/providers/{}/availability-sync"),
+    ("get", "/providers/{}/weekly-availability"),
     ("get", "/clients/{}"),
     ("get", "/appointments/{}"),
     ("delete", "/appointments/{}"),

@@ -40,6 +40,8 @@ OPERATION_IDS = {
     ("get", "/providers/{provider_id}/time-off/{time_off_id}"): "getTimeOff",
     ("delete", "/providers/{provider_id}/time-off/{time_off_id}"): "deleteTimeOff",
     ("get", "/health"): "checkHealth",
+    ("get", "/providers/{provider_id}/weekly-availability"): "getWeeklyAvailability",
+    ("put", "/providers/{provider_id}/weekly-availability"): "replaceWeeklyAvailability",
 }
 #: Bodies a client may leave out; every other one is required and enforced.
 OPTIONAL_BODIES = {("delete", "/appointments/{appointment_id}")}
@@ -66,7 +68,16 @@ def _operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 def _path_parameters(spec: dict[str, Any], path: str, method: str) -> set[str]:
     item = spec["paths"][path]
     parameters = item.get("parameters", []) + item[method].get("parameters", [])
-    return {p["name"] for p in parameters if p["in"] == "path"}
+    resolved = [_resolve(spec, p) for p in parameters]
+    return {p["name"] for p in resolved if p["in"] == "path"}
+
+
+def _resolve(spec: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """``item``, or the component its ``$ref`` names."""
+    if "$ref" not in item:
+        return item
+    _, _, kind, name = item["$ref"].split("/")
+    return dict(spec["components"][kind][name])
 
 
 def test_every_operation_has_a_unique_readable_operation_id(spec):
@@ -95,6 +106,8 @@ def test_creating_operations_link_to_the_operations_that_take_the_new_id(spec):
         "listTimeOff",
         "addTimeOff",
         "syncAvailability",
+        "getWeeklyAvailability",
+        "replaceWeeklyAvailability",
     }
     assert targets("post", "/providers/{provider_id}/time-off") >= {"getTimeOff", "deleteTimeOff"}
 
@@ -115,8 +128,7 @@ def test_every_link_fills_exactly_its_targets_path_parameters_from_the_body(spec
 
 
 def _schema(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    name = schema["$ref"].rsplit("/", 1)[-1]
-    return dict(spec["components"]["schemas"][name])
+    return _resolve(spec, schema)
 
 
 def test_every_body_is_required_unless_listed_as_optional(spec):
@@ -163,7 +175,7 @@ def _properties(spec: dict[str, Any]) -> list[dict[str, Any]]:
         for prop in schema.get("properties", {}).values()
     ]
     found += [
-        p["schema"]
+        _resolve(spec, p)["schema"]
         for operation in _operations(spec).values()
         for p in operation.get("parameters", [])
     ]

@@ -258,7 +258,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.overrides = FakeOverrides()
         self.committed = 0
         self.write_locked = False
-        self.locks: list[tuple[int, int]] = []
+        self.locks: list[tuple[int, int | None]] = []
         self._snapshot: list[dict[Any, Any]] = []
 
     def _stores(self) -> list[dict[Any, Any]]:
@@ -288,6 +288,6 @@ class FakeUnitOfWork(UnitOfWork):
     def lock_for_writing(self) -> None:
         self.write_locked = True
 
-    def lock_schedules(self, provider_id: int, client_id: int) -> None:
+    def lock_schedules(self, provider_id: int, client_id: int | None = None) -> None:
         self.write_locked = True
         self.locks.append((provider_id, client_id))

@@ -1,0 +1,104 @@
+"""/providers/{provider_id}/weekly-availability: a provider's recurring weekly windows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from app.api.base import ID, Blueprint
+from app.api.docs import BODY_PROBLEMS, problems
+from app.api.examples import example, named
+from app.api.schemas import WeeklyAvailabilitySchema, WeeklyAvailabilityUpdateSchema
+from app.problems import VALIDATION
+from app.services import services
+from domain.weekly_availability import (
+    WeeklyAvailability,
+    replace_weekly_availability,
+    weekly_availability,
+)
+
+blp = Blueprint(
+    "weekly-availability",
+    __name__,
+    description="A provider's recurring weekly windows, in the provider's wall-clock time: "
+    "those from the feed (kept by syncs) and those set over the API (source `api`).",
+)
+
+
+def _window(day: str, start: str, end: str, source: str, window_id: str) -> dict[str, Any]:
+    return {
+        "id": window_id,
+        "starts_at": {"day_of_week": day, "time": start},
+        "ends_at": {"day_of_week": day, "time": end},
+        "source": source,
+    }
+
+
+_EXAMPLE = {
+    "provider_id": 1,
+    "timezone": "America/New_York",
+    "windows": [
+        _window("monday", "09:00", "12:00", "calendly", "mon-am"),
+        _window("monday", "13:00", "17:00", "api", "monday-1300-monday-1700"),
+    ],
+}
+_UPDATE = {
+    "windows": [
+        {
+            "starts_at": {"day_of_week": "monday", "time": "13:00"},
+            "ends_at": {"day_of_week": "monday", "time": "17:00"},
+        }
+    ]
+}
+_PUT_422 = named(
+    (
+        "validation-error",
+        example(
+            VALIDATION,
+            "Some fields are invalid; see errors.",
+            errors={"windows.0.starts_at.day_of_week": ["Must be one of: monday, ..."]},
+        ),
+    ),
+    (
+        "invalid-windows",
+        example(
+            VALIDATION,
+            "Some windows are invalid; see errors.",
+            errors={"windows": ["window 1: the window has zero length"]},
+        ),
+    ),
+)
+_NOT_FOUND = {404: "No provider has this id."}
+
+
+@blp.route(f"/providers/<{ID}:provider_id>/weekly-availability")
+class WeeklyAvailabilityById(MethodView):
+    @blp.etag
+    @blp.response(200, WeeklyAvailabilitySchema, example=_EXAMPLE)
+    @blp.doc(operationId="getWeeklyAvailability")
+    @problems(blp, _NOT_FOUND)
+    def get(self, provider_id: int) -> WeeklyAvailability:
+        """Read a provider's weekly windows."""
+        return weekly_availability(services().uow(), provider_id)
+
+    @blp.etag
+    @blp.arguments(WeeklyAvailabilityUpdateSchema(), example=_UPDATE)
+    @blp.response(200, WeeklyAvailabilitySchema, example=_EXAMPLE)
+    @blp.doc(
+        operationId="replaceWeeklyAvailability",
+        description="Replaces the provider's windows whose source is `api`, all or nothing; "
+        "windows from the feed are kept (and a sync never touches `api` windows). Free time "
+        "is the merge of both. Windows are validated like a feed's: an unknown day, a time "
+        "that is not HH:MM, a zero-length window or the same window twice is a 422 naming "
+        "each bad window, and nothing changes. Answers the whole weekly availability.",
+    )
+    @problems(blp, BODY_PROBLEMS, _NOT_FOUND, {422: None}, examples={422: _PUT_422})
+    def put(self, body: dict[str, Any], provider_id: int) -> WeeklyAvailability:
+        """Replace a provider's own (`api`) weekly windows."""
+        return replace_weekly_availability(
+            services().uow(),
+            provider_id,
+            body["windows"],
+            blp.if_match(WeeklyAvailabilitySchema),
+        )

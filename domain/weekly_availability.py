@@ -1,0 +1,91 @@
+"""Use cases for a provider's weekly availability as set and read through the API.
+
+A provider's windows come from sources: the feed (``calendly``) and the API (``api``). Each
+source replaces only its own windows, and availability is the merge of all of them
+(docs/DECISIONS.md, "Weekly availability over the API").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from domain import errors
+from domain.feed import parse_slots
+from domain.model import Provider, WeeklyWindow
+from domain.ports import RawSlot, UnitOfWork
+from domain.services import replace_windows
+
+API_SOURCE = "api"
+#: Most windows one PUT may set.
+MAX_API_WINDOWS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyAvailability:
+    """A provider's stored windows, every source, ordered by start."""
+
+    provider: Provider
+    windows: tuple[WeeklyWindow, ...]
+
+
+def weekly_availability(uow: UnitOfWork, provider_id: int) -> WeeklyAvailability:
+    with uow:
+        return _read(uow, provider_id)
+
+
+def replace_weekly_availability(
+    uow: UnitOfWork,
+    provider_id: int,
+    raw: Sequence[RawSlot],
+    expected: Callable[[WeeklyAvailability], bool] | None = None,
+) -> WeeklyAvailability:
+    """Replace the provider's ``api`` windows with ``raw``, all or nothing.
+
+    ``raw`` windows are ``{"starts_at": {"day_of_week", "time"}, "ends_at": {...}}``,
+    validated like a feed's slots; InvalidWindows names each bad one. With ``expected``,
+    the current weekly availability must satisfy it, checked under the provider's lock.
+    """
+    if len(raw) > MAX_API_WINDOWS:
+        raise errors.InvalidRequest(f"at most {MAX_API_WINDOWS} windows may be set")
+    slots = [{**window, "id": window_id(window), "provider_id": provider_id} for window in raw]
+    try:
+        windows = parse_slots(provider_id, slots, API_SOURCE, lambda index, _id: f"window {index}")
+    except errors.FeedError as error:
+        raise errors.InvalidWindows("some windows are invalid", error.problems) from error
+    with uow:
+        uow.lock_schedules(provider_id)
+        current = _read(uow, provider_id)
+        if expected is not None and not expected(current):
+            raise errors.PreconditionFailed("the weekly availability changed since you read it")
+        replace_windows(uow, provider_id, API_SOURCE, windows)
+        replaced = _read(uow, provider_id)
+        uow.commit()
+    return replaced
+
+
+def window_id(window: RawSlot) -> str:
+    """The stable id of an API window: its start and end, e.g. ``monday-0900-monday-1700``.
+
+    The same window sent again keeps its id (and its row); the same window twice in one
+    request is a duplicate id, refused like a feed's.
+    """
+    return f"{_moment(window.get('starts_at'))}-{_moment(window.get('ends_at'))}"
+
+
+def _moment(value: Any) -> str:
+    if not isinstance(value, dict):
+        return "?"
+    return f"{value.get('day_of_week')}-{str(value.get('time')).replace(':', '')}"
+
+
+def _read(uow: UnitOfWork, provider_id: int) -> WeeklyAvailability:
+    provider = uow.providers.get(provider_id)
+    if provider is None:
+        raise errors.ProviderNotFound(provider_id)
+    windows = sorted(
+        uow.windows.for_provider(provider_id),
+        key=lambda w: (w.start, w.length_minutes, w.source, w.external_id),
+    )
+    return WeeklyAvailability(provider, tuple(windows))
