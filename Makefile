@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/scheduling.sqlite3
 
-.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http clean
+.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-observability clean
 
 install: $(STAMP)
 
@@ -27,6 +27,8 @@ seed: migrate
 sync: seed
 	$(BIN)/flask --app wsgi sync-availability
 
+# Readable log lines at a terminal (the commands it runs first too), unless LOG_FORMAT is set.
+run: export LOG_FORMAT ?= console
 run: sync
 	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
@@ -59,6 +61,11 @@ wrk:
 # default postgresql://postgres@127.0.0.1:5432/postgres). BENCH_ARGS=--quick for a smoke run.
 bench-http: install wrk
 	$(BIN)/python -m bench.http $(BENCH_ARGS)
+
+# What logging and metrics cost: GET availabilities as shipped against both off, in one run
+# (docs/BENCHMARKS.md). BENCH_ARGS="--quick" for a smoke run, "--db postgresql" for PostgreSQL.
+bench-observability: install wrk
+	$(BIN)/python -m bench.observability $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -7,7 +7,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from adapters.calendly_fixture import CalendlyFixtureFeed
 from adapters.sqlalchemy import Database
-from app import api, cli, problems
+from app import api, cli, observability, problems
 from app.config import Config
 from app.services import Services, install
 from domain.clock import SystemClock
@@ -26,6 +26,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     app = Flask(__name__)
     app.config.from_mapping(config.flask_settings())
     app.json = OrderedJSONProvider(app)
+    observability.install(app, config)
     install(
         app,
         Services(

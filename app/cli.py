@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import NoReturn
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from app.observability import logs
+from app.observability.events import sync_counts
+from app.observability.metrics import metrics
 from app.services import Services, services
 from domain import errors
 from domain.feed import parse_slots
@@ -86,21 +90,28 @@ def sync_availability_command(provider_id: int | None) -> None:
 
     Every feed is validated first: on any problem nothing is changed and the exit code is 1.
     """
-    svc = services()
+    svc, log = services(), logs.logger("scheduling.cli")
     try:
         ids = [_existing(svc, provider_id)] if provider_id else _every_provider(svc)
         _validate(svc, ids)
         for pid in ids:
             report = sync_availability(svc.uow(), svc.feed, pid)
+            metrics().availability_syncs.labels("ok").inc()
+            log.info("availability_synced", **sync_counts(asdict(report)))
             click.echo(
                 f"provider {pid}: created {report.created}, updated {report.updated}, "
                 f"deleted {report.deleted}, unchanged {report.unchanged}"
             )
     except errors.FeedError as error:
+        metrics().availability_syncs.labels("feed_error").inc()
+        log.warning("availability_sync_failed", outcome="feed_error", problems=len(error.problems))
         _fail([error.reason, *(p for p in error.problems if p != error.reason)])
     except errors.NotFound as error:
+        metrics().availability_syncs.labels("not_found").inc()
         _fail([error.reason])
     except errors.StoreUnavailable:
+        metrics().database_errors.inc()
+        log.error("availability_sync_failed", outcome="database_unavailable")
         _fail(["the database is unavailable"])
 
 

@@ -16,6 +16,9 @@ DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'scheduling.sqlite3
 DEFAULT_FIXTURE_PATH = str(REPO_ROOT / "fixtures" / "calendly_slots.json")
 DEFAULT_MAX_CONTENT_LENGTH = 64 * 1024
 SWAGGER_UI_ASSETS = "/docs/assets/"
+LOG_FORMATS = ("json", "console")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +28,26 @@ class Config:
     database_url: str = DEFAULT_DATABASE_URL
     calendly_fixture_path: str = DEFAULT_FIXTURE_PATH
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
+    log_format: str = "json"
+    log_level: str = "info"
+    metrics_enabled: bool = True
+    #: prometheus_client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR), set by
+    #: gunicorn.conf.py; None in a single process (tests, commands).
+    metrics_dir: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
-        """Read DATABASE_URL, CALENDLY_FIXTURE_PATH and MAX_CONTENT_LENGTH (bytes)."""
+        """Read DATABASE_URL, CALENDLY_FIXTURE_PATH, MAX_CONTENT_LENGTH (bytes), LOG_FORMAT,
+        LOG_LEVEL, METRICS_ENABLED and PROMETHEUS_MULTIPROC_DIR."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             calendly_fixture_path=env.get("CALENDLY_FIXTURE_PATH") or DEFAULT_FIXTURE_PATH,
             max_content_length=_positive_int(env, "MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH),
+            log_format=_choice(env, "LOG_FORMAT", LOG_FORMATS, "json"),
+            log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+            metrics_enabled=_flag(env, "METRICS_ENABLED", default=True),
+            metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
         )
 
     def flask_settings(self) -> dict[str, Any]:
@@ -63,3 +77,19 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {raw!r}")
     return value
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = (env.get(name) or default).strip().lower()
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE + _FALSE:
+        raise ValueError(f"{name} must be true or false, got {raw!r}")
+    return raw in _TRUE

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import structlog
 from flask import Flask, current_app
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
@@ -252,7 +253,16 @@ def _invalid_windows(error: errors.InvalidWindows) -> Response:
     )
 
 
-def _store_unavailable(_error: errors.StoreUnavailable) -> Response:
+def _store_unavailable(error: errors.StoreUnavailable) -> Response:
+    """503. Logged with the names of the causes only: a driver's message may quote data."""
+    causes: list[str] = []
+    cause = error.__cause__
+    while cause is not None and len(causes) < 5:
+        causes.append(type(cause).__name__)
+        cause = cause.__cause__
+    structlog.get_logger().bind(logger="scheduling.http").error(
+        "database_unavailable", causes=causes
+    )
     return kind_response(
         UNAVAILABLE,
         "The database is unavailable; retry later.",

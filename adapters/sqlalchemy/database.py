@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
@@ -25,6 +28,14 @@ SQLITE_CACHE_KIB = 32 * 2**10
 POSTGRES_CONNECT_TIMEOUT_S = 3
 #: A pooled PostgreSQL connection idle this long is pinged before it is used again.
 IDLE_BEFORE_PING_S = 1.0
+MIGRATIONS = REPO_ROOT / "migrations"
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The head of this code's migrations, read from migrations/ once per process."""
+    head: str | None = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    return head
 
 
 def normalize_url(url: str) -> str:
@@ -41,13 +52,17 @@ def make_engine(url: str, *, for_migrations: bool = False) -> Engine:
     SQLite batch migrations copy and drop tables, which enforced foreign keys would block.
     """
     url = normalize_url(url)
-    pooling: dict[str, Any] = {"poolclass": NullPool} if for_migrations else {}
+    # Statement parameters hold names, e-mails and reasons: never in an error's text, which
+    # may reach a log (docs/DECISIONS.md, "Structured logs").
+    options: dict[str, Any] = {"hide_parameters": True}
+    if for_migrations:
+        options["poolclass"] = NullPool
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **pooling)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options)
         _configure_sqlite(engine, foreign_keys=not for_migrations)
         return engine
     engine = create_engine(
-        url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, **pooling
+        url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, **options
     )
     _ping_when_idle(engine)
     return engine
@@ -127,6 +142,19 @@ class Database:
         except StoreUnavailable:
             return False
         return True
+
+    def schema_revision(self) -> str | None:
+        """The revision the database is migrated to (None: never migrated).
+
+        Raises StoreUnavailable when the database does not answer.
+        """
+        with translated(), self.engine.connect() as connection:
+            revision: str | None = MigrationContext.configure(connection).get_current_revision()
+            return revision
+
+    def schema_head(self) -> str | None:
+        """The revision the code expects: its migrations' head."""
+        return head_revision()
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -135,10 +135,12 @@ def gunicorn(
     workers: int = WORKERS,
     log: Path | None = None,
     healthy: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """Serve this checkout with the shipped gunicorn.conf.py and ``-w workers``.
 
-    Waits until ``/health`` answers 200, or (``healthy=False``) answers at all.
+    Waits until ``/health`` answers 200, or (``healthy=False``) answers at all. ``env``
+    adds to the environment (e.g. PROMETHEUS_MULTIPROC_DIR).
     """
     port = free_port()
     log = log or feed.with_name(f"gunicorn-{port}.log")
@@ -150,6 +152,7 @@ def gunicorn(
         "CALENDLY_FIXTURE_PATH": str(feed),
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        **(env or {}),
     }
     command = [str(GUNICORN), "--config", "gunicorn.conf.py", "-w", str(workers), "wsgi:app"]
     with log.open("wb") as output:

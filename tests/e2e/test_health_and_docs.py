@@ -89,6 +89,7 @@ OPERATIONS = {
     ("/clients/{client_id}", "get"): {"200", "404", "503"},
     ("/providers/{provider_id}/availability-sync", "post"): {"200", "404", "502", "503"},
     ("/health", "get"): {"200", "503"},
+    ("/health/live", "get"): {"200"},
 }
 
 

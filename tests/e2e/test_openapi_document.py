@@ -40,6 +40,7 @@ OPERATION_IDS = {
     ("get", "/providers/{provider_id}/time-off/{time_off_id}"): "getTimeOff",
     ("delete", "/providers/{provider_id}/time-off/{time_off_id}"): "deleteTimeOff",
     ("get", "/health"): "checkHealth",
+    ("get", "/health/live"): "checkLiveness",
     ("get", "/providers/{provider_id}/weekly-availability"): "getWeeklyAvailability",
     ("put", "/providers/{provider_id}/weekly-availability"): "replaceWeeklyAvailability",
 }
