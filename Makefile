@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/scheduling.sqlite3
 
-.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-observability clean
+.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-observability bench-webhooks clean
 
 install: $(STAMP)
 
@@ -27,10 +27,12 @@ seed: migrate
 sync: seed
 	$(BIN)/flask --app wsgi sync-availability
 
+# The web server and the webhook delivery worker (Procfile), side by side; Ctrl-C stops both.
 # Readable log lines at a terminal (the commands it runs first too), unless LOG_FORMAT is set.
 run: export LOG_FORMAT ?= console
 run: sync
-	PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
+		$(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -66,6 +68,11 @@ bench-http: install wrk
 # (docs/BENCHMARKS.md). BENCH_ARGS="--quick" for a smoke run, "--db postgresql" for PostgreSQL.
 bench-observability: install wrk
 	$(BIN)/python -m bench.observability $(BENCH_ARGS)
+
+# The webhook benchmark (docs/BENCHMARKS.md, "Webhooks"): booking with and without a subscribed
+# endpoint, delivery lag at 100 bookings/s, one worker's drain rate. BENCH_ARGS=--quick to smoke.
+bench-webhooks: install wrk
+	$(BIN)/python -m bench.webhooks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

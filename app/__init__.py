@@ -7,7 +7,9 @@ from flask.json.provider import DefaultJSONProvider
 
 from adapters.calendly_fixture import CalendlyFixtureFeed
 from adapters.sqlalchemy import Database
+from adapters.webhooks.guard import AddressGuard, Resolver
 from app import api, cli, observability, problems
+from app.api.schemas import AppointmentSchema
 from app.config import Config
 from app.services import Services, install
 from domain.clock import SystemClock
@@ -20,8 +22,11 @@ class OrderedJSONProvider(DefaultJSONProvider):
     sort_keys = False
 
 
-def create_app(config: Config | None = None, *, clock: Clock | None = None) -> Flask:
-    """Build the app from ``config`` (default: the environment); tests may pass a clock."""
+def create_app(
+    config: Config | None = None, *, clock: Clock | None = None, resolver: Resolver | None = None
+) -> Flask:
+    """Build the app from ``config`` (default: the environment); tests may pass a clock, and
+    a resolver of host names that never leaves the machine."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config.from_mapping(config.flask_settings())
@@ -30,10 +35,13 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     install(
         app,
         Services(
-            database=Database(config.database_url),
+            database=Database(config.database_url, render=AppointmentSchema().dump),
             clock=clock or SystemClock(),
             feed=CalendlyFixtureFeed(config.calendly_fixture_path),
             feed_path=config.calendly_fixture_path,
+            guard=AddressGuard(config.webhooks.allow_private_hosts, resolver),
+            webhooks=config.webhooks,
+            request_id=observability.current_request_id,
         ),
     )
     problems.register(app)

@@ -1,4 +1,5 @@
-"""Commands: ``flask --app wsgi seed [--if-empty]`` and ``flask --app wsgi sync-availability``."""
+"""Commands: ``flask --app wsgi seed [--if-empty]``, ``flask --app wsgi sync-availability``
+and ``flask --app wsgi deliver-webhooks`` (app/worker.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from app.observability import logs
 from app.observability.events import sync_counts
 from app.observability.metrics import metrics
 from app.services import Services, services
+from app.worker import deliver_webhooks
 from domain import errors
 from domain.feed import parse_slots
 from domain.model import Client, Provider
@@ -36,6 +38,7 @@ _PAGE = 500
 def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(sync_availability_command)
+    app.cli.add_command(deliver_webhooks)
 
 
 @click.command("seed")

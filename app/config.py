@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +34,13 @@ class Config:
     #: prometheus_client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR), set by
     #: gunicorn.conf.py; None in a single process (tests, commands).
     metrics_dir: str | None = None
+    webhooks: WebhookConfig = field(default_factory=lambda: WebhookConfig())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         """Read DATABASE_URL, CALENDLY_FIXTURE_PATH, MAX_CONTENT_LENGTH (bytes), LOG_FORMAT,
-        LOG_LEVEL, METRICS_ENABLED and PROMETHEUS_MULTIPROC_DIR."""
+        LOG_LEVEL, METRICS_ENABLED, PROMETHEUS_MULTIPROC_DIR and the WEBHOOK_* settings
+        (WebhookConfig)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -48,6 +50,7 @@ class Config:
             log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
             metrics_enabled=_flag(env, "METRICS_ENABLED", default=True),
             metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            webhooks=WebhookConfig.from_env(env),
         )
 
     def flask_settings(self) -> dict[str, Any]:
@@ -64,6 +67,52 @@ class Config:
             # No call home: Swagger UI's online validator badge would reach the internet.
             "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None, "deepLinking": True},
         }
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    """Webhook delivery settings (README, "Configuration"; docs/DECISIONS.md, "Webhook
+    delivery")."""
+
+    allow_private_hosts: bool = False
+    """WEBHOOK_ALLOW_PRIVATE_HOSTS=true: URLs may point at loopback and private addresses."""
+    retry_scale: float = 1.0
+    """WEBHOOK_RETRY_SCALE: multiplies every retry wait (tests use a small one)."""
+    attempt_timeout: float = 15.0
+    """WEBHOOK_ATTEMPT_TIMEOUT: seconds one attempt may take in all."""
+    lease: float = 60.0
+    """WEBHOOK_LEASE_SECONDS: how long a claimed delivery stays with its worker."""
+    poll: float = 0.2
+    """WEBHOOK_POLL_SECONDS: how often an idle worker looks for due deliveries."""
+    threads: int = 8
+    """WEBHOOK_WORKER_THREADS: attempts one worker makes at once."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> WebhookConfig:
+        allow = (env.get("WEBHOOK_ALLOW_PRIVATE_HOSTS") or "false").strip().lower()
+        if allow not in ("true", "false"):
+            raise ValueError(f"WEBHOOK_ALLOW_PRIVATE_HOSTS must be true or false, got {allow!r}")
+        return cls(
+            allow_private_hosts=allow == "true",
+            retry_scale=_positive_float(env, "WEBHOOK_RETRY_SCALE", 1.0),
+            attempt_timeout=_positive_float(env, "WEBHOOK_ATTEMPT_TIMEOUT", 15.0),
+            lease=_positive_float(env, "WEBHOOK_LEASE_SECONDS", 60.0),
+            poll=_positive_float(env, "WEBHOOK_POLL_SECONDS", 0.2),
+            threads=_positive_int(env, "WEBHOOK_WORKER_THREADS", 8),
+        )
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive number, got {raw!r}") from None
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{name} must be a positive number, got {raw!r}")
+    return value
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

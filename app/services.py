@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from flask import Flask, current_app
 
-from domain.ports import AvailabilityFeed, Clock, UnitOfWork
+from app.config import WebhookConfig
+from domain.ports import AvailabilityFeed, Clock, DeliveryQueue, HostGuard, UnitOfWork
 
 EXTENSION = "scheduling"
 
@@ -15,7 +17,9 @@ EXTENSION = "scheduling"
 class Store(Protocol):
     """What the app needs from the database adapter."""
 
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, request_id: str | None = None) -> UnitOfWork: ...
+
+    def delivery_queue(self) -> DeliveryQueue: ...
 
     def ping(self) -> bool: ...
 
@@ -34,13 +38,18 @@ class Services:
     clock: Clock
     feed: AvailabilityFeed
     feed_path: str
+    guard: HostGuard
+    webhooks: WebhookConfig
+    #: The id of the request being served, if any (app.observability), for recorded events.
+    request_id: Callable[[], str | None] = lambda: None
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work; the use case takes the write lock it needs itself.
 
-        See docs/DECISIONS.md, "Write locks in units that read then write".
+        See docs/DECISIONS.md, "Write locks in units that read then write". The events it
+        records carry the id of the request being served, if any (sent as X-Request-ID).
         """
-        return self.database.unit_of_work()
+        return self.database.unit_of_work(request_id=self.request_id())
 
 
 def install(app: Flask, services: Services) -> None:

@@ -51,6 +51,10 @@ class OverrideNotFound(NotFound):
     entity = "time-off entry"
 
 
+class WebhookNotFound(NotFound):
+    entity = "webhook"
+
+
 class RuleViolation(DomainError):
     """A booking rule refuses the request; retrying the same request will not help."""
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from domain.model import (
     Appointment,
@@ -22,6 +22,11 @@ from domain.model import (
     Provider,
     WeeklyWindow,
 )
+
+if TYPE_CHECKING:
+    from domain.delivery import Finished
+    from domain.events import Event
+    from domain.webhooks import Attempt, Claim, Endpoint, Outcome
 
 RawSlot = Mapping[str, Any]
 
@@ -157,6 +162,72 @@ class IdempotencyRepository(abc.ABC):
         """Store ``record``, replacing any older record with the same key."""
 
 
+class EventOutbox(abc.ABC):
+    @abc.abstractmethod
+    def add(self, event: Event) -> None:
+        """Record ``event`` in the unit's transaction: it exists if and only if the unit commits,
+        with one delivery for each enabled endpoint subscribed to its type."""
+
+
+class WebhookEndpointRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, endpoint_id: int) -> Endpoint | None: ...
+
+    @abc.abstractmethod
+    def add(self, endpoint: Endpoint) -> Endpoint: ...
+
+    @abc.abstractmethod
+    def update(self, endpoint: Endpoint) -> Endpoint: ...
+
+    @abc.abstractmethod
+    def delete(self, endpoint_id: int) -> None:
+        """Remove the endpoint with its pending deliveries and its log."""
+
+    @abc.abstractmethod
+    def attempts(self, endpoint_id: int, offset: int, limit: int) -> tuple[list[Attempt], int]:
+        """A page of the endpoint's delivery attempts, newest first, and the total."""
+
+    @abc.abstractmethod
+    def list(self, offset: int, limit: int) -> tuple[list[Endpoint], int]: ...
+
+
+class DeliveryQueue(abc.ABC):
+    """Deliveries waiting for an attempt, shared by every worker (docs/DECISIONS.md,
+    "Webhook delivery")."""
+
+    @abc.abstractmethod
+    def claim(
+        self,
+        limit: int,
+        now: datetime,
+        lease: timedelta,
+        busy: Mapping[int, int],
+        per_endpoint: int,
+    ) -> list[Claim]:
+        """Lease up to ``limit`` due deliveries of enabled endpoints until ``now + lease``.
+
+        No delivery is leased to two workers at once. ``busy`` counts the attempts this worker
+        has in flight per endpoint; no endpoint gets more than ``per_endpoint`` in all.
+        """
+
+    @abc.abstractmethod
+    def finish(self, finished: Sequence[Finished]) -> None:
+        """Log each attempt and apply its decision to the delivery and its endpoint, all in
+        one transaction; an attempt whose lease was lost changes no delivery."""
+
+
+class WebhookSender(Protocol):
+    def send(self, claim: Claim, now: datetime) -> Outcome:
+        """Make the claimed attempt, signed at ``now``; never raises for the receiver's faults."""
+        ...
+
+
+class HostGuard(Protocol):
+    def check(self, url: str) -> None:
+        """Raise InvalidRequest if ``url``'s host is or resolves to a refused address."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class AppointmentSearch:
     """Filters for listing appointments; ``None`` means no filter on that field."""
@@ -177,6 +248,8 @@ class UnitOfWork(abc.ABC):
     appointments: AppointmentRepository
     idempotency: IdempotencyRepository
     overrides: DateOverrideRepository
+    outbox: EventOutbox
+    webhooks: WebhookEndpointRepository
 
     def __enter__(self) -> Self:
         return self

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from domain import errors
+from domain.events import ScheduleChange, schedule_changed
 from domain.model import Client, Provider
 from domain.ports import UnitOfWork
 from domain.weekly import is_known_zone
@@ -20,6 +21,14 @@ POLICY_BOUNDS = {
     "min_cancel_notice_minutes": (0, 365 * 24 * 60),
 }
 _PROVIDER_FIELDS = frozenset({"name", "email", "timezone", "accepts_new_clients", *POLICY_BOUNDS})
+#: Fields whose change alters the provider's free time (the time zone places the windows).
+_FREE_TIME_FIELDS = (
+    "timezone",
+    "buffer_before",
+    "buffer_after",
+    "min_notice_minutes",
+    "horizon_days",
+)
 
 
 def _check(provider: Provider) -> None:
@@ -64,6 +73,8 @@ def update_provider(
         changed = replace(current, **changes)
         _check(changed)
         provider = uow.providers.update(changed)
+        if any(getattr(current, f) != getattr(changed, f) for f in _FREE_TIME_FIELDS):
+            schedule_changed(uow, provider_id, ScheduleChange.POLICIES)
         uow.commit()
     return provider
 

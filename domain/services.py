@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain import errors
 from domain.conditional import AvailabilityVersion, availability_version
+from domain.events import EventType, ScheduleChange, appointment_changed, schedule_changed
 from domain.feed import parse_slots
 from domain.intervals import Interval
 from domain.model import (
@@ -157,6 +158,7 @@ def book(
             uow.idempotency.put(
                 IdempotencyRecord(idempotency_key, fingerprint, appointment.id, now)
             )
+        appointment_changed(uow, EventType.APPOINTMENT_BOOKED, appointment, now)
         uow.commit()
     return appointment
 
@@ -233,8 +235,10 @@ def reschedule(
         if not current.is_scheduled:
             raise errors.AppointmentCanceled("a canceled appointment cannot be moved")
         provider = _provider(uow, current.provider_id)
-        _check(uow, provider, current.client_id, request, clock.now(), moving=appointment_id)
+        now = clock.now()
+        _check(uow, provider, current.client_id, request, now, moving=appointment_id)
         moved = uow.appointments.update(current.moved(starts_at, ends_at))
+        appointment_changed(uow, EventType.APPOINTMENT_RESCHEDULED, moved, now)
         uow.commit()
     return moved
 
@@ -265,6 +269,7 @@ def cancel(
                 "before the appointment starts"
             )
         appointment = uow.appointments.update(appointment.canceled(now, reason, canceled_by))
+        appointment_changed(uow, EventType.APPOINTMENT_CANCELED, appointment, now)
         uow.commit()
     return appointment
 
@@ -281,6 +286,8 @@ def sync_availability(uow: UnitOfWork, feed: AvailabilityFeed, provider_id: int)
         report = replace_windows(
             uow, provider_id, feed.source, parse_slots(provider_id, raw, feed.source)
         )
+        if report.changed:
+            schedule_changed(uow, provider_id, ScheduleChange.WEEKLY_AVAILABILITY)
         uow.commit()
     return report
 

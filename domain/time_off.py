@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import errors
+from domain.events import ScheduleChange, schedule_changed
 from domain.model import Appointment, DateOverride, OverrideKind
 from domain.ports import UnitOfWork
 from domain.services import require_aware
+
+#: What adding, and removing, an override of each kind changes.
+_CHANGES = {
+    OverrideKind.UNAVAILABLE: (ScheduleChange.TIME_OFF_ADDED, ScheduleChange.TIME_OFF_REMOVED),
+    OverrideKind.AVAILABLE: (
+        ScheduleChange.EXTRA_AVAILABILITY_ADDED,
+        ScheduleChange.EXTRA_AVAILABILITY_REMOVED,
+    ),
+}
 
 
 def add_override(uow: UnitOfWork, override: DateOverride) -> tuple[DateOverride, list[Appointment]]:
@@ -27,6 +37,7 @@ def add_override(uow: UnitOfWork, override: DateOverride) -> tuple[DateOverride,
             covered = uow.appointments.scheduled_for_provider(
                 override.provider_id, override.starts_at, override.ends_at
             )
+        schedule_changed(uow, override.provider_id, _CHANGES[override.kind][0])
         uow.commit()
     return stored, covered
 
@@ -61,4 +72,5 @@ def delete_override(uow: UnitOfWork, provider_id: int, override_id: int) -> None
         if override is None or override.provider_id != provider_id:
             raise errors.OverrideNotFound(override_id)
         uow.overrides.delete(override)
+        schedule_changed(uow, provider_id, _CHANGES[override.kind][1])
         uow.commit()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import errors
+from domain.events import ScheduleChange, schedule_changed
 from domain.feed import parse_slots
 from domain.model import Provider, WeeklyWindow
 from domain.ports import RawSlot, UnitOfWork
@@ -59,7 +60,8 @@ def replace_weekly_availability(
         current = _read(uow, provider_id)
         if expected is not None and not expected(current):
             raise errors.PreconditionFailed("the weekly availability changed since you read it")
-        replace_windows(uow, provider_id, API_SOURCE, windows)
+        if replace_windows(uow, provider_id, API_SOURCE, windows).changed:
+            schedule_changed(uow, provider_id, ScheduleChange.WEEKLY_AVAILABILITY)
         replaced = _read(uow, provider_id)
         uow.commit()
     return replaced

@@ -14,8 +14,10 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
+from adapters.sqlalchemy.deliveries import SqlDeliveryQueue
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION, ScheduleCaches, SqlAlchemyUnitOfWork
+from adapters.sqlalchemy.webhooks import AppointmentRenderer, plain_appointment
 from domain.errors import StoreUnavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -123,16 +125,29 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
 
 
 class Database:
-    """One database: its engine, and units of work over it."""
+    """One database: its engine, and units of work over it.
 
-    def __init__(self, url: str) -> None:
+    ``render`` writes appointments into webhook events as the API answers them.
+    """
+
+    def __init__(self, url: str, render: AppointmentRenderer = plain_appointment) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
         self.caches = ScheduleCaches()
+        self._render = render
 
-    def unit_of_work(self) -> SqlAlchemyUnitOfWork:
-        """A fresh unit of work; use cases that write call its ``lock_for_writing``."""
-        return SqlAlchemyUnitOfWork(self.engine, self.caches)
+    def unit_of_work(self, request_id: str | None = None) -> SqlAlchemyUnitOfWork:
+        """A fresh unit of work; use cases that write call its ``lock_for_writing``.
+
+        ``request_id`` goes with the events the unit records.
+        """
+        return SqlAlchemyUnitOfWork(
+            self.engine, self.caches, render=self._render, request_id=request_id
+        )
+
+    def delivery_queue(self) -> SqlDeliveryQueue:
+        """The webhook deliveries, as the delivery worker claims them."""
+        return SqlDeliveryQueue(self.engine)
 
     def ping(self) -> bool:
         """Whether the database answers ``SELECT 1`` right now."""

@@ -29,7 +29,8 @@ class Query(NamedTuple):
     """
 
     statement: Any
-    params: dict[str, Any]
+    params: dict[str, Any] | list[dict[str, Any]]
+    """One execution's parameters; a list runs the statement once per item (executemany)."""
 
 
 def overlapping(lower: datetime, upper: datetime) -> list[ColumnElement[bool]]:

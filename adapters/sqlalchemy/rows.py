@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row
 
+from domain.events import EventType
 from domain.model import (
     Appointment,
     AppointmentStatus,
@@ -21,6 +23,7 @@ from domain.model import (
     WeeklyWindow,
     WeekTime,
 )
+from domain.webhooks import Attempt, Endpoint
 
 Values = dict[str, Any]
 
@@ -178,4 +181,48 @@ def override_in_utc(entity: DateOverride) -> DateOverride:
     """``entity`` with its instants expressed in UTC, as they come back from the store."""
     return replace(
         entity, starts_at=entity.starts_at.astimezone(UTC), ends_at=entity.ends_at.astimezone(UTC)
+    )
+
+
+def endpoint(row: Row[Any], id_column: str = "id") -> Endpoint:
+    return Endpoint(
+        url=row.url,
+        events=tuple(EventType(e) for e in json.loads(row.events)),
+        secret=row.secret,
+        created_at=row.created_at,
+        description=row.description,
+        enabled=row.enabled,
+        disabled_reason=row.disabled_reason,
+        previous_secret=row.previous_secret,
+        previous_secret_expires_at=row.previous_secret_expires_at,
+        failing_since=row.failing_since,
+        id=getattr(row, id_column),
+    )
+
+
+def endpoint_values(entity: Endpoint) -> Values:
+    return {
+        "url": entity.url,
+        "events": json.dumps([e.value for e in entity.events]),
+        "description": entity.description,
+        "secret": entity.secret,
+        "previous_secret": entity.previous_secret,
+        "previous_secret_expires_at": entity.previous_secret_expires_at,
+        "enabled": entity.enabled,
+        "disabled_reason": entity.disabled_reason,
+        "failing_since": entity.failing_since,
+        "created_at": entity.created_at,
+    }
+
+
+def attempt(row: Row[Any]) -> Attempt:
+    return Attempt(
+        event_id=row.event_id,
+        event_type=EventType(row.event_type),
+        attempt=row.attempt,
+        attempted_at=row.attempted_at,
+        status=row.status_code,
+        error=row.error,
+        duration_ms=row.duration_ms,
+        next_attempt_at=row.next_attempt_at,
     )

@@ -154,3 +154,74 @@ idempotency_keys = Table(
     Column("appointment_id", Integer, ForeignKey("appointments.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+# --- webhooks (docs/DECISIONS.md, "Transactional outbox", "Webhook delivery") -----------
+
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    # The subscribed event types, as a JSON array (adapters/sqlalchemy/rows.py).
+    Column("events", Text, nullable=False),
+    Column("description", Text, nullable=True),
+    # Kept as given: signing needs the secret itself, so it cannot be hashed.
+    Column("secret", Text, nullable=False),
+    Column("previous_secret", Text, nullable=True),
+    Column("previous_secret_expires_at", UtcDateTime, nullable=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("disabled_reason", Text, nullable=True),
+    # Since when every attempt failed; cleared by a success.
+    Column("failing_since", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+#: The outbox: one row per event, written in the transaction of the change it reports.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("provider_id", Integer, nullable=False),
+    Column("appointment_id", Integer, nullable=True),
+    # The exact body every delivery of the event sends.
+    Column("body", Text, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("request_id", Text, nullable=True),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", Text, ForeignKey("webhook_events.id"), nullable=False),
+    Column("endpoint_id", Integer, ForeignKey("webhook_endpoints.id"), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    # A claimed delivery is leased: nobody else claims it before lease_expires_at.
+    Column("lease_token", Text, nullable=True),
+    Column("lease_expires_at", UtcDateTime, nullable=True),
+    CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status"),
+    # The worker's claim is a range scan on this.
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "endpoint_id"),
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("webhook_deliveries.id"), nullable=False),
+    Column("endpoint_id", Integer, ForeignKey("webhook_endpoints.id"), nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("attempted_at", UtcDateTime, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("duration_ms", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    # An endpoint's log, newest first.
+    Index(None, "endpoint_id", "id"),
+)

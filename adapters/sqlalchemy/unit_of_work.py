@@ -13,6 +13,12 @@ from adapters.sqlalchemy import repositories
 from adapters.sqlalchemy.cache import VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
 from adapters.sqlalchemy.gateway import Gateway
+from adapters.sqlalchemy.webhooks import (
+    AppointmentRenderer,
+    Outbox,
+    WebhookEndpointRepository,
+    plain_appointment,
+)
 from domain.model import DateOverride, WeeklyWindow
 from domain.ports import UnitOfWork
 
@@ -34,9 +40,18 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     """A unit of work over ``engine``; each ``with`` block is one transaction.
 
     Units of one Database share its ``caches``; a unit made alone gets caches of its own.
+    ``render`` writes appointments into events as the API answers them; ``request_id``
+    is stored with the unit's events and sent as ``X-Request-ID`` with their deliveries.
     """
 
-    def __init__(self, engine: Engine, caches: ScheduleCaches | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        caches: ScheduleCaches | None = None,
+        *,
+        render: AppointmentRenderer = plain_appointment,
+        request_id: str | None = None,
+    ) -> None:
         self._engine = engine
         self._gateway = Gateway()
         caches = caches or ScheduleCaches()
@@ -46,6 +61,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.appointments = repositories.AppointmentRepository(self._gateway)
         self.idempotency = repositories.IdempotencyRepository(self._gateway)
         self.overrides = repositories.DateOverrideRepository(self._gateway, caches.overrides)
+        self.outbox = Outbox(self._gateway, render, request_id)
+        self.webhooks = WebhookEndpointRepository(self._gateway)
 
     def __enter__(self) -> Self:
         if self._gateway.is_open:

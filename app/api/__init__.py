@@ -12,6 +12,7 @@ from app.api import (
     health,
     providers,
     time_off,
+    webhooks,
     weekly_availability,
 )
 from app.api.base import Api, IdConverter
@@ -25,6 +26,7 @@ _RESOURCES = (
     time_off,
     clients,
     availability_sync,
+    webhooks,
     health,
 )
 _DESCRIPTION = """\

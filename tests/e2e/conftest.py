@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import Config
 from app.services import services
+from tests.e2e.receiver import offline_getaddrinfo
 from tests.e2e.servers import Server, gunicorn
 from tests.e2e.support import FixedClock, new_client, new_provider, working_week, write_feed
 
@@ -29,9 +30,10 @@ def feed_path(tmp_path: Path) -> Path:
     return path
 
 
-def build_app(database_url: str, feed_path: Path, clock: FixedClock) -> Flask:
-    config = Config(database_url=database_url, calendly_fixture_path=str(feed_path))
-    return create_app(config, clock=clock)
+def build_app(database_url: str, feed_path: Path, clock: FixedClock, **config: Any) -> Flask:
+    """The app on ``database_url``; host names resolve offline (tests never use DNS)."""
+    settings = Config(database_url=database_url, calendly_fixture_path=str(feed_path), **config)
+    return create_app(settings, clock=clock, resolver=offline_getaddrinfo)
 
 
 @pytest.fixture

@@ -182,3 +182,69 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+#: Worker settings for tests: a retry schedule 1,000 times shorter, quick polls and short
+#: deadlines and leases, private hosts allowed (receivers run on 127.0.0.1).
+TEST_WORKER_ENV = {
+    "WEBHOOK_ALLOW_PRIVATE_HOSTS": "true",
+    "WEBHOOK_RETRY_SCALE": "0.001",
+    "WEBHOOK_POLL_SECONDS": "0.05",
+    "WEBHOOK_ATTEMPT_TIMEOUT": "2",
+    "WEBHOOK_LEASE_SECONDS": "4",
+}
+FLASK = Path(sys.executable).parent / "flask"
+
+
+@dataclass
+class WorkerProcess:
+    """``flask --app wsgi deliver-webhooks`` from this checkout, restartable."""
+
+    database_url: str
+    log: Path
+    env: Mapping[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+            "DATABASE_URL": self.database_url,
+            **TEST_WORKER_ENV,
+            **self.env,
+        }
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [str(FLASK), "--app", "wsgi", "deliver-webhooks"],
+                cwd=REPO,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self) -> None:
+        """``kill -9``: no chance to finish anything."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=STOP_TIMEOUT_S)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            _stop(self.process)
+
+    def log_tail(self, size: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-size:]
+
+
+@contextmanager
+def delivery_worker(
+    database_url: str, log: Path, env: Mapping[str, str] | None = None
+) -> Iterator[WorkerProcess]:
+    """A running delivery worker on ``database_url``, stopped (SIGTERM) at the end."""
+    worker = WorkerProcess(database_url, log, env or {})
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()

@@ -67,6 +67,13 @@ def down(tmp_path_factory):
         ("post", "/providers/1/time-off", MOVE),
         ("delete", "/providers/1/time-off/1", None),
         ("post", "/providers/1/availability-sync", None),
+        ("get", "/webhooks", None),
+        ("post", "/webhooks", {"url": "https://93.184.215.14/h", "events": ["appointment.booked"]}),
+        ("get", "/webhooks/1", None),
+        ("patch", "/webhooks/1", {"enabled": False}),
+        ("delete", "/webhooks/1", None),
+        ("post", "/webhooks/1/rotate-secret", None),
+        ("get", "/webhooks/1/deliveries", None),
         ("get", "/providers/1/weekly-availability", None),
         ("put", "/providers/1/weekly-availability", {"windows": []}),
     ],
@@ -94,6 +101,8 @@ class Ids:
     moved: int = 2  # a second appointment, for PATCH: DELETE cancels the first
     time_off: int = 1
     removed_time_off: int = 2  # DELETE removes this one; GET reads the first
+    webhook: int = 1
+    removed_webhook: int = 2  # DELETE removes this one; the others use the first
 
 
 #: The one documented operation that never reads the database: it answers 200 throughout.
@@ -174,6 +183,24 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
         ("POST", "/appointments"): ("/appointments", slot, 201),
         ("GET", "/appointments/{appointment_id}"): (appointment, None, 200),
         ("DELETE", "/appointments/{appointment_id}"): (appointment, None, 200),
+        **webhook_requests(ids, n),
+    }
+
+
+#: A public address literal: registration resolves nothing, and no worker runs to send to it.
+HOOK = {"url": "https://93.184.215.14/hooks", "events": ["appointment.booked"]}
+
+
+def webhook_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, int]]:
+    hook = f"/webhooks/{ids.webhook}"
+    return {
+        ("GET", "/webhooks"): ("/webhooks", None, 200),
+        ("POST", "/webhooks"): ("/webhooks", HOOK, 201),
+        ("GET", "/webhooks/{webhook_id}"): (hook, None, 200),
+        ("PATCH", "/webhooks/{webhook_id}"): (hook, {"description": f"round {n}"}, 200),
+        ("DELETE", "/webhooks/{webhook_id}"): (f"/webhooks/{ids.removed_webhook}", None, 204),
+        ("POST", "/webhooks/{webhook_id}/rotate-secret"): (f"{hook}/rotate-secret", None, 200),
+        ("GET", "/webhooks/{webhook_id}/deliveries"): (f"{hook}/deliveries", None, 200),
     }
 
 
@@ -216,7 +243,12 @@ def seed(live: Server) -> Ids:
         reply = live.call("POST", f"/providers/{provider}/time-off", block)
         assert reply.status == 201, reply
         blocks.append(reply.body["id"])
-    return Ids(provider, client, booked[0], booked[1], blocks[0], blocks[1])
+    hooks = []
+    for _ in range(2):
+        reply = live.call("POST", "/webhooks", HOOK)
+        assert reply.status == 201, reply
+        hooks.append(reply.body["id"])
+    return Ids(provider, client, booked[0], booked[1], blocks[0], blocks[1], *hooks)
 
 
 @ONLY_POSTGRES

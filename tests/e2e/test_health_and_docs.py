@@ -91,6 +91,16 @@ OPERATIONS = {
     ("/health", "get"): {"200", "503"},
     ("/health/live", "get"): {"200"},
 }
+# Webhooks (issue 10).
+OPERATIONS |= {
+    ("/webhooks", "get"): {"200", "422", "503"},
+    ("/webhooks", "post"): {"201", "400", "413", "415", "422", "503"},
+    ("/webhooks/{webhook_id}", "get"): {"200", "404", "503"},
+    ("/webhooks/{webhook_id}", "patch"): {"200", "400", "404", "413", "415", "422", "503"},
+    ("/webhooks/{webhook_id}", "delete"): {"204", "404", "503"},
+    ("/webhooks/{webhook_id}/rotate-secret", "post"): {"200", "404", "503"},
+    ("/webhooks/{webhook_id}/deliveries", "get"): {"200", "404", "422", "503"},
+}
 
 
 def test_the_spec_documents_every_operation_and_its_status_codes(spec):

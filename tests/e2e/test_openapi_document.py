@@ -41,6 +41,13 @@ OPERATION_IDS = {
     ("delete", "/providers/{provider_id}/time-off/{time_off_id}"): "deleteTimeOff",
     ("get", "/health"): "checkHealth",
     ("get", "/health/live"): "checkLiveness",
+    ("post", "/webhooks"): "createWebhook",
+    ("get", "/webhooks"): "listWebhooks",
+    ("get", "/webhooks/{webhook_id}"): "getWebhook",
+    ("patch", "/webhooks/{webhook_id}"): "updateWebhook",
+    ("delete", "/webhooks/{webhook_id}"): "deleteWebhook",
+    ("post", "/webhooks/{webhook_id}/rotate-secret"): "rotateWebhookSecret",
+    ("get", "/webhooks/{webhook_id}/deliveries"): "listWebhookDeliveries",
     ("get", "/providers/{provider_id}/weekly-availability"): "getWeeklyAvailability",
     ("put", "/providers/{provider_id}/weekly-availability"): "replaceWeeklyAvailability",
 }
@@ -111,6 +118,13 @@ def test_creating_operations_link_to_the_operations_that_take_the_new_id(spec):
         "replaceWeeklyAvailability",
     }
     assert targets("post", "/providers/{provider_id}/time-off") >= {"getTimeOff", "deleteTimeOff"}
+    assert targets("post", "/webhooks") >= {
+        "getWebhook",
+        "updateWebhook",
+        "deleteWebhook",
+        "rotateWebhookSecret",
+        "listWebhookDeliveries",
+    }
 
 
 def test_every_link_fills_exactly_its_targets_path_parameters_from_the_body(spec):

@@ -38,6 +38,7 @@ from adapters.sqlalchemy.database import REPO_ROOT, make_engine
 from adapters.sqlalchemy.migrate import context_options, downgrade, upgrade
 from adapters.sqlalchemy.types import UtcDateTime
 from domain import errors, registry, services, time_off
+from domain.events import EventType
 from domain.model import (
     Appointment,
     AppointmentStatus,
@@ -48,6 +49,7 @@ from domain.model import (
     Provider,
 )
 from domain.ports import AppointmentSearch
+from domain.webhooks import Endpoint, new_secret
 from tests.integration.support import NOW, FixedClock, at, window
 
 # SQLite cannot reflect the expression index on lower(email), so Alembic skips comparing it;
@@ -404,3 +406,30 @@ def test_the_downgrade_to_0001_keeps_the_data_in_the_columns_0001_has(
     downgrade(url_at_0001, "0001")
     assert _columns(url_at_0001) == COLUMNS_AT_0001
     assert _rows_at_0001(engine_at_0001) == at_head
+
+
+WEBHOOK_TABLES = {"webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts"}
+
+
+def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001)
+    database = Database(url_at_0001)
+    try:
+        with database.unit_of_work() as uow:
+            uow.webhooks.add(
+                Endpoint("https://93.184.215.14/h", tuple(EventType), new_secret(), NOW)
+            )
+            uow.commit()
+        services.cancel(database.unit_of_work(), FixedClock(), 1, "Moving away", CanceledBy.CLIENT)
+        with database.engine.connect() as connection:
+            assert _rows(connection, "webhook_deliveries", ["id", "status"]) == [(1, "pending")]
+    finally:
+        database.dispose()
+    at_head = _rows_at_0001(engine_at_0001)
+    downgrade(url_at_0001, "0004")
+    assert set(_columns(url_at_0001)) == set(metadata.tables) - WEBHOOK_TABLES
+    assert _rows_at_0001(engine_at_0001) == at_head
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []

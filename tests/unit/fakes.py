@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from domain import errors
+from domain.events import Event
 from domain.model import (
     Appointment,
     Client,
@@ -22,12 +23,15 @@ from domain.ports import (
     AppointmentSearch,
     ClientRepository,
     DateOverrideRepository,
+    EventOutbox,
     IdempotencyRepository,
     ProviderRepository,
     RawSlot,
     UnitOfWork,
+    WebhookEndpointRepository,
     WeeklyWindowRepository,
 )
+from domain.webhooks import Attempt, Endpoint
 
 
 class FixedClock:
@@ -243,6 +247,45 @@ class FakeOverrides(DateOverrideRepository):
         return sorted(found, key=lambda o: (o.starts_at, o.id))
 
 
+class FakeWebhooks(WebhookEndpointRepository):
+    def __init__(self) -> None:
+        self.table: _Table[Endpoint] = _Table()
+
+    def get(self, endpoint_id: int) -> Endpoint | None:
+        return self.table.rows.get(endpoint_id)
+
+    def add(self, endpoint: Endpoint) -> Endpoint:
+        return self.table.insert(endpoint)
+
+    def update(self, endpoint: Endpoint) -> Endpoint:
+        assert endpoint.id in self.table.rows
+        self.table.rows[endpoint.id] = endpoint
+        return endpoint
+
+    def delete(self, endpoint_id: int) -> None:
+        self.table.rows.pop(endpoint_id, None)
+
+    def attempts(self, endpoint_id: int, offset: int, limit: int) -> tuple[list[Attempt], int]:
+        return [], 0
+
+    def list(self, offset: int, limit: int) -> tuple[list[Endpoint], int]:
+        return self.table.page(offset, limit)
+
+
+class FakeOutbox(EventOutbox):
+    """Recorded events by id, in the order they were added."""
+
+    def __init__(self) -> None:
+        self.recorded: dict[str, Event] = {}
+
+    def add(self, event: Event) -> None:
+        self.recorded[event.id] = event
+
+    @property
+    def events(self) -> list[Event]:
+        return list(self.recorded.values())
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Writes go straight to the fakes; ``committed`` and ``locks`` record what happened.
 
@@ -256,6 +299,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.appointments = FakeAppointments(self.providers)
         self.idempotency = FakeIdempotency()
         self.overrides = FakeOverrides()
+        self.outbox = FakeOutbox()
+        self.webhooks = FakeWebhooks()
         self.committed = 0
         self.write_locked = False
         self.locks: list[tuple[int, int | None]] = []
@@ -269,6 +314,8 @@ class FakeUnitOfWork(UnitOfWork):
             self.appointments.table.rows,
             self.idempotency.records,
             self.overrides.table.rows,
+            self.outbox.recorded,
+            self.webhooks.table.rows,
         ]
 
     def __enter__(self) -> FakeUnitOfWork:

@@ -1,0 +1,143 @@
+"""Webhook endpoints and the delivery policy: retries, backoff, when an endpoint is disabled.
+
+See docs/DECISIONS.md, "Webhook delivery".
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.events import EventType
+
+SECRET_PREFIX = "whsec_"
+MAX_URL_LENGTH = 2048
+MAX_DESCRIPTION_LENGTH = 500
+#: How long the previous secret still signs deliveries after a rotation.
+SECRET_OVERLAP = timedelta(hours=24)
+#: An endpoint whose deliveries have all failed this long is disabled.
+DISABLE_AFTER = timedelta(days=3)
+#: Wait after each failed attempt: attempt 1 failing waits the first, and so on; after the
+#: last, the delivery is failed. Ten attempts over about three days.
+RETRY_DELAYS = tuple(
+    timedelta(seconds=s) for s in (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+)
+#: Jitter: each wait is stretched by a random fraction up to this.
+JITTER = 0.2
+#: Longest Retry-After honoured; a longer one is cut to this.
+MAX_RETRY_AFTER = timedelta(hours=24)
+GONE = 410
+
+
+def new_secret() -> str:
+    """``whsec_`` and the base64 of 32 random bytes (the Standard Webhooks format)."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A receiver subscribed to some event types."""
+
+    url: str
+    events: tuple[EventType, ...]
+    secret: str
+    created_at: datetime
+    description: str | None = None
+    enabled: bool = True
+    disabled_reason: str | None = None
+    previous_secret: str | None = None
+    previous_secret_expires_at: datetime | None = None
+    failing_since: datetime | None = None
+    id: int | None = None
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """The secrets that sign a delivery made ``now``: the current one, and the previous
+        one during the overlap after a rotation."""
+        expires = self.previous_secret_expires_at
+        if self.previous_secret and expires is not None and now < expires:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A delivery leased to one worker for one attempt (number ``attempt``, 1 for the first)."""
+
+    delivery_id: int
+    lease_token: str
+    attempt: int
+    event_id: str
+    event_type: EventType
+    body: str
+    request_id: str | None
+    endpoint: Endpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one attempt went: the receiver's status, or an error if there was no answer."""
+
+    status: int | None
+    error: str | None = None
+    retry_after: timedelta | None = None
+    duration_ms: int = 0
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One line of an endpoint's delivery log."""
+
+    event_id: str
+    event_type: EventType
+    attempt: int
+    attempted_at: datetime
+    status: int | None
+    error: str | None
+    duration_ms: int
+    next_attempt_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What follows an attempt: retry at ``next_attempt_at``, or stop (delivered or failed);
+    ``disable`` names why the endpoint must be disabled, if it must."""
+
+    delivered: bool
+    next_attempt_at: datetime | None
+    disable: str | None = None
+
+
+def decide(
+    attempt: int,
+    outcome: Outcome,
+    now: datetime,
+    failing_since: datetime | None,
+    delays: Sequence[timedelta] = RETRY_DELAYS,
+    rng: random.Random | None = None,
+) -> Decision:
+    """The delivery's next step after attempt number ``attempt`` (1 for the first)."""
+    if outcome.succeeded:
+        return Decision(True, None)
+    if outcome.status == GONE:
+        return Decision(False, None, "the receiver answered 410 Gone")
+    if failing_since is not None and now - failing_since >= DISABLE_AFTER:
+        return Decision(False, None, "every delivery failed for 3 days")
+    if attempt > len(delays):
+        return Decision(False, None)
+    wait = delays[attempt - 1] * (1 + JITTER * (rng or random).random())
+    if outcome.retry_after is not None:
+        wait = min(outcome.retry_after, MAX_RETRY_AFTER)
+    return Decision(False, now + wait)
+
+
+def scaled(scale: float) -> tuple[timedelta, ...]:
+    """The retry schedule with every wait multiplied by ``scale`` (tests use a small one)."""
+    return tuple(delay * scale for delay in RETRY_DELAYS)
