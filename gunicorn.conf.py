@@ -38,9 +38,9 @@ keepalive = 5  # only used by non-sync workers; sync workers close each connecti
 max_requests = 10000
 max_requests_jitter = 1000
 
-# Request limits (the body limit is the app's MAX_CONTENT_LENGTH). The request line is at
-# gunicorn's largest bounded value, so a roster search may name about 450 providers in its
-# query string (docs/DECISIONS.md, "Roster search").
+# Request limits (the body limit is the app's MAX_CONTENT_LENGTH). The request line is the
+# largest gunicorn allows: a query with a 500-character reason fits, and a roster search may
+# name about 450 providers (docs/DECISIONS.md, "Roster search").
 limit_request_line = 8190
 limit_request_fields = 50
 limit_request_field_size = 8190

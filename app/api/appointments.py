@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from app.api.base import ID, Blueprint
-from app.api.docs import BODY_PROBLEMS, problems
+from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.examples import (
     BOOKING_409,
     BOOKING_422,
@@ -96,6 +96,7 @@ class Appointments(MethodView):
         "Ordered by `starts_at`. Pagination metadata is in the `X-Pagination` header."
     )
     @problems(blp, {422: "Invalid filters or pagination parameters."})
+    @blp.doc(operationId="listAppointments")
     def get(
         self, query: dict[str, Any], pagination_parameters: PaginationParameters
     ) -> list[Appointment]:
@@ -110,7 +111,6 @@ class Appointments(MethodView):
     @blp.arguments(IdempotencyHeaderSchema(), location="headers")
     @blp.response(201, AppointmentSchema, example=_APPOINTMENT, headers=_LOCATION)
     @blp.doc(
-        operationId="bookAppointment",
         description="The time must lie inside the provider's free time (see the "
         "availabilities): inside availability and not in time off, after now plus the "
         "provider's minimum notice, within the booking horizon, and clear of other "
@@ -138,6 +138,8 @@ class Appointments(MethodView):
         },
         examples={409: {**BOOKING_409, **POOL_409}, 422: {**BOOKING_422, **POOL_422}},
     )
+    @blp.doc(operationId="bookAppointment")
+    @links(blp, "getAppointment", "rescheduleAppointment", "cancelAppointment", appointment_id="id")
     def post(
         self, booking: dict[str, Any], headers: dict[str, Any]
     ) -> tuple[Appointment, int, dict[str, str]]:
@@ -156,6 +158,7 @@ class AppointmentById(MethodView):
     @blp.etag
     @blp.response(200, AppointmentSchema, example=_APPOINTMENT)
     @problems(blp, _NOT_FOUND)
+    @blp.doc(operationId="getAppointment")
     def get(self, appointment_id: int) -> Appointment:
         """Read an appointment."""
         return get_appointment(services().uow(), appointment_id)
@@ -184,6 +187,7 @@ class AppointmentById(MethodView):
         },
         examples={409: MOVE_409, 422: MOVE_422},
     )
+    @blp.doc(operationId="rescheduleAppointment")
     def patch(self, move: dict[str, Any], appointment_id: int) -> Appointment:
         """Move an appointment to another time."""
         svc = services()
@@ -210,6 +214,7 @@ class AppointmentById(MethodView):
         },
         examples={422: CANCEL_422},
     )
+    @blp.doc(operationId="cancelAppointment")
     def delete(
         self, body: dict[str, Any], query: dict[str, Any], appointment_id: int
     ) -> Appointment:
