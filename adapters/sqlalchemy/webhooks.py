@@ -35,8 +35,12 @@ PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 _INSERT_EVENT = insert(webhook_events)
 _INSERT_DELIVERY = insert(webhook_deliveries)
-_ENABLED_ENDPOINTS = select(webhook_endpoints.c.id, webhook_endpoints.c.events).where(
-    webhook_endpoints.c.enabled.is_(True)
+#: The enabled endpoints subscribed to one event type, matched in the stored JSON array of
+#: ``events``: its items are event type names, written by json.dumps as ``"name"`` (quoted,
+#: nothing to escape), so the pattern ``%"name"%`` matches exactly the subscribers.
+_SUBSCRIBERS = select(webhook_endpoints.c.id).where(
+    webhook_endpoints.c.enabled.is_(True),
+    webhook_endpoints.c.events.like(bindparam("pattern"), escape="/"),
 )
 _NEXT_SCHEDULE_VERSION = (
     update(providers)
@@ -57,6 +61,14 @@ def plain_appointment(appointment: Appointment) -> dict[str, Any]:
     return {k: utc_text(v) if isinstance(v, datetime) else v for k, v in fields.items()}
 
 
+def _pattern(event: Event) -> str:
+    """The LIKE pattern of ``_SUBSCRIBERS`` for the event's type, its wildcards escaped."""
+    name = event.type.value
+    for special in ("/", "%", "_"):
+        name = name.replace(special, "/" + special)
+    return f'%"{name}"%'
+
+
 class Outbox(ports.EventOutbox):
     """Writes each event and its deliveries with the unit's other changes."""
 
@@ -69,11 +81,7 @@ class Outbox(ports.EventOutbox):
 
     def add(self, event: Event) -> None:
         """Nothing is written when no enabled endpoint subscribes: nobody would receive it."""
-        subscribed = [
-            row.id
-            for row in self._db.all(Query(_ENABLED_ENDPOINTS, {}))
-            if event.type.value in json.loads(row.events)
-        ]
+        subscribed = self._db.all(Query(_SUBSCRIBERS, {"pattern": _pattern(event)}))
         if not subscribed:
             return
         occurred_at = event.occurred_at or datetime.now(UTC)
@@ -96,14 +104,15 @@ class Outbox(ports.EventOutbox):
         deliveries = [
             {
                 "event_id": event.id,
-                "endpoint_id": endpoint_id,
+                "endpoint_id": row.id,
                 "status": PENDING,
                 "attempts": 0,
                 "next_attempt_at": occurred_at,
             }
-            for endpoint_id in subscribed
+            for row in subscribed
         ]
-        self._db.run(Query(_INSERT_DELIVERY, deliveries))
+        # One subscriber (the common case) is one plain INSERT, not an executemany.
+        self._db.run(Query(_INSERT_DELIVERY, deliveries[0] if len(deliveries) == 1 else deliveries))
 
     def _data(self, event: Event) -> dict[str, Any]:
         if event.appointment is not None:

@@ -91,6 +91,21 @@ def test_a_committed_booking_writes_its_event_and_a_delivery_per_subscribed_enab
     assert _deliveries(database) == sorted([(event["id"], wanted), (event["id"], also)])  # type: ignore[list-item]
 
 
+def test_each_event_type_reaches_exactly_the_endpoints_subscribed_to_it(
+    database: Database,
+) -> None:
+    practice = open_practice(database)
+    by_type = {kind: _endpoint(database, (kind,)) for kind in EventType}
+    _book(database, practice, 10)
+    with database.unit_of_work() as uow:
+        uow.lock_for_writing()
+        schedule_changed(uow, practice.provider_id, ScheduleChange.POLICIES)
+        uow.commit()
+    expected = [(str(e["id"]), by_type[EventType(str(e["type"]))]) for e in _events(database)]
+    assert len(expected) == 2
+    assert _deliveries(database) == sorted(expected)
+
+
 def test_refused_replayed_and_rolled_back_changes_leave_no_event(database: Database) -> None:
     practice = open_practice(database)
     _endpoint(database, tuple(EventType))
