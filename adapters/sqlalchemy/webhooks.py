@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import ARRAY, Integer, bindparam, delete, func, insert, literal, select, update
 
 from adapters.sqlalchemy import rows
 from adapters.sqlalchemy.gateway import Gateway
@@ -59,7 +59,9 @@ _INSERT_EVENT_AND_DELIVERIES = (
         )
         .select_from(_NEW_EVENT)
         .join(
-            webhook_endpoints, webhook_endpoints.c.id.in_(bindparam("endpoint_ids", expanding=True))
+            webhook_endpoints,
+            # One array parameter, not an expanding IN: the SQL text stays as compiled.
+            webhook_endpoints.c.id == func.any(bindparam("endpoint_ids", type_=ARRAY(Integer))),
         ),
     )
     .add_cte(_NEW_EVENT)
