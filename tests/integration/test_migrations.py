@@ -408,7 +408,13 @@ def test_the_downgrade_to_0001_keeps_the_data_in_the_columns_0001_has(
     assert _rows_at_0001(engine_at_0001) == at_head
 
 
-WEBHOOK_TABLES = {"webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts"}
+WEBHOOK_TABLES = {
+    "webhook_endpoints",
+    "webhook_events",
+    "webhook_deliveries",
+    "webhook_attempts",
+    "webhook_attempt_totals",
+}
 
 
 def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
