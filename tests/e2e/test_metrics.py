@@ -216,7 +216,7 @@ def test_liveness_answers_without_the_database_while_readiness_does_not(unreacha
     # Two requests, and the scrape's own reading of the webhook figures.
     assert value(found, "database_errors_total") == 3
     assert not any(name.startswith("webhook_") for name, _labels in found)
-    assert value(found, "http_requests_total", route="/providers", status="503") == 1
+    assert value(found, "http_requests_total", method="GET", route="/providers", status="503") == 1
 
 
 def test_metrics_can_be_turned_off(database_url, feed_path):
