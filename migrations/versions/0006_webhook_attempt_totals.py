@@ -2,7 +2,7 @@
 
 ``webhook_attempts`` cannot serve as the count: deleting an endpoint deletes its attempts,
 and a Prometheus counter must never go down (docs/DECISIONS.md, "Webhook metrics from the
-database"). The totals start from the attempts already logged.
+database"). The totals start from the attempts already logged; a missing row is 0.
 
 Revision ID: 0006
 Revises: 0005
@@ -27,7 +27,7 @@ _OUTCOME = (
 
 
 def upgrade() -> None:
-    totals = op.create_table(
+    op.create_table(
         "webhook_attempt_totals",
         sa.Column("outcome", sa.Text(), nullable=False),
         sa.Column("total", sa.BigInteger(), nullable=False),
@@ -37,13 +37,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("outcome", name=op.f("pk_webhook_attempt_totals")),
     )
-    op.bulk_insert(
-        totals,
-        [{"outcome": name, "total": 0} for name in ("delivered", "retrying", "failed")],
-    )
+    # Only outcomes seen get a row; the worker creates the others when it first counts them.
     op.execute(
-        "UPDATE webhook_attempt_totals SET total = (SELECT count(*) FROM webhook_attempts "
-        f"WHERE {_OUTCOME} = webhook_attempt_totals.outcome)"
+        f"INSERT INTO webhook_attempt_totals (outcome, total) SELECT {_OUTCOME}, count(*) "
+        f"FROM webhook_attempts GROUP BY {_OUTCOME}"
     )
 
 
