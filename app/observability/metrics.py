@@ -1,4 +1,5 @@
-"""Every Prometheus metric of the service, defined here and nowhere else.
+"""Every Prometheus metric the service counts itself, defined here and nowhere else (the
+webhook series are read from the database at scrape time: app/observability/webhook_metrics.py).
 
 Each app builds one ``Metrics`` on its own registry (``create_app``); code that counts
 something reaches it with ``metrics()`` inside an app context, e.g.
