@@ -39,7 +39,7 @@ max_requests = 10000
 max_requests_jitter = 1000
 
 # Request limits (the body limit is the app's MAX_CONTENT_LENGTH).
-limit_request_line = 4094
+limit_request_line = 8190  # the largest gunicorn allows: a query with a 500-character reason fits
 limit_request_fields = 50
 limit_request_field_size = 8190
 

@@ -41,6 +41,12 @@ def is_known_zone(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def known_zone_names() -> tuple[str, ...]:
+    """Every name ``is_known_zone`` accepts, sorted (the OpenAPI document's enum)."""
+    return tuple(sorted(name for name in _iana_names() if is_known_zone(name)))
+
+
+@lru_cache(maxsize=1)
 def _iana_names() -> frozenset[str]:
     # The catalogue leaves out the host's own files (posix/, right/, posixrules); Debian's
     # "localtime" (a link to the server's /etc/localtime) it lists, so it is removed here.

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from app.api.base import ID, Blueprint
-from app.api.docs import BODY_PROBLEMS, problems
+from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.examples import BOOKING_409, BOOKING_422, CANCEL_422, MOVE_409, MOVE_422
 from app.api.pages import page_of
 from app.api.schemas import (
@@ -76,6 +76,7 @@ class Appointments(MethodView):
         "Ordered by `starts_at`. Pagination metadata is in the `X-Pagination` header."
     )
     @problems(blp, {422: "Invalid filters or pagination parameters."})
+    @blp.doc(operationId="listAppointments")
     def get(
         self, query: dict[str, Any], pagination_parameters: PaginationParameters
     ) -> list[Appointment]:
@@ -109,6 +110,8 @@ class Appointments(MethodView):
         },
         examples={409: BOOKING_409, 422: BOOKING_422},
     )
+    @blp.doc(operationId="bookAppointment")
+    @links(blp, "getAppointment", "rescheduleAppointment", "cancelAppointment", appointment_id="id")
     def post(
         self, booking: dict[str, Any], headers: dict[str, Any]
     ) -> tuple[Appointment, int, dict[str, str]]:
@@ -125,6 +128,7 @@ class AppointmentById(MethodView):
     @blp.etag
     @blp.response(200, AppointmentSchema, example=_APPOINTMENT)
     @problems(blp, _NOT_FOUND)
+    @blp.doc(operationId="getAppointment")
     def get(self, appointment_id: int) -> Appointment:
         """Read an appointment."""
         return get_appointment(services().uow(), appointment_id)
@@ -153,6 +157,7 @@ class AppointmentById(MethodView):
         },
         examples={409: MOVE_409, 422: MOVE_422},
     )
+    @blp.doc(operationId="rescheduleAppointment")
     def patch(self, move: dict[str, Any], appointment_id: int) -> Appointment:
         """Move an appointment to another time."""
         svc = services()
@@ -179,6 +184,7 @@ class AppointmentById(MethodView):
         },
         examples={422: CANCEL_422},
     )
+    @blp.doc(operationId="cancelAppointment")
     def delete(
         self, body: dict[str, Any], query: dict[str, Any], appointment_id: int
     ) -> Appointment:

@@ -61,6 +61,7 @@ class Availabilities(MethodView):
         },
         examples={422: RANGE_422},
     )
+    @blp.doc(operationId="listFreeWindows")
     def get(self, query: dict[str, Any], provider_id: int) -> dict[str, Any]:
         """List a provider's free windows in a time range."""
         svc = services()

@@ -37,6 +37,7 @@ class AvailabilitySync(MethodView):
             502: "The feed is unreadable or invalid; `errors.feed` lists its problems.",
         },
     )
+    @blp.doc(operationId="syncAvailability")
     def post(self, provider_id: int) -> SyncReport:
         """Sync a provider's availability from the feed."""
         svc = services()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http
 import json
 from collections.abc import Callable
@@ -18,10 +19,12 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from app.api.examples import DEFAULTS
+from app.api.schemas import PaginationMetadataSchema
 from app.problems import (
     MALFORMED_JSON,
     PROBLEM_MIMETYPE,
     UNSUPPORTED_MEDIA_TYPE,
+    VALIDATION,
     Problem,
     ProblemSchema,
     http_problem,
@@ -29,6 +32,14 @@ from app.problems import (
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+_NO_BODY = "A JSON body is required."
+_PAGINATION_DOC = (
+    "Pagination metadata as a JSON object, e.g. "
+    '`{"total": 45, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 2, '
+    '"previous_page": 1, "next_page": 3}`. `first_page`, `last_page` and `page` are left out '
+    "when there is nothing to list, `page` also past the last page."
+)
 
 #: Path ids: a non-integer or out-of-range id does not match the route, so it is a 404.
 ID = "id(min=1, max=9223372036854775807)"
@@ -111,8 +122,28 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
     def route(self, rule: str, **options: Any) -> Callable[[T], T]:
         return cast(Callable[[T], T], super().route(rule, **options))
 
-    def arguments(self, schema: Any, **kwargs: Any) -> Callable[[F], F]:
-        return cast(Callable[[F], F], super().arguments(schema, **kwargs))
+    def arguments(
+        self, schema: Any, *, location: str = "json", required: bool = True, **kwargs: Any
+    ) -> Callable[[F], F]:
+        """flask-smorest's, and a body documented as required is enforced: without one
+        the answer is a 422 (docs/DECISIONS.md, "Required bodies"); ``required=False``
+        documents and accepts a missing body."""
+        decorator = super().arguments(schema, location=location, required=required, **kwargs)
+        if location != "json" or not required:
+            return cast(Callable[[F], F], decorator)
+
+        def decorate(func: F) -> F:
+            parsed = decorator(func)
+
+            @functools.wraps(parsed)
+            def wrapper(*args: Any, **kw: Any) -> Any:
+                if not request.get_data(cache=True):
+                    raise Problem(VALIDATION, _NO_BODY, {"body": [_NO_BODY]})
+                return parsed(*args, **kw)
+
+            return cast(F, wrapper)
+
+        return decorate
 
     def response(self, status_code: int, schema: Any = None, **kwargs: Any) -> Callable[[F], F]:
         return cast(Callable[[F], F], super().response(status_code, schema, **kwargs))
@@ -214,6 +245,18 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _init_spec(self, *args: Any, **kwargs: Any) -> None:
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(_deferred_enum)
+
+    def _register_pagination_header(self) -> None:
+        """X-Pagination is sent as JSON text, so it is documented as JSON content, not as an
+        object, which OpenAPI would serialize as ``total,3,page,1`` (docs/DECISIONS.md,
+        "The X-Pagination header in the document")."""
+        content = {"application/json": {"schema": PaginationMetadataSchema}}
+        header = {"description": _PAGINATION_DOC, "content": content}
+        self.spec.components.header("PAGINATION", header, lazy=True)
+
     def handle_http_exception(self, error: HTTPException) -> Response:
         if isinstance(error, NotModified):
             return error.get_response()
@@ -235,3 +278,10 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
         response = {"description": "Any other error, as problem details.", "schema": ProblemSchema}
         prepare_response(response, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+def _deferred_enum(_converter: Any, field: Any, **_kwargs: Any) -> dict[str, Any]:
+    """A field's ``metadata["enum_from"]``, a function listing the accepted values, becomes
+    its ``enum`` when the document is built rather than when the schema is imported."""
+    values = field.metadata.get("enum_from")
+    return {"enum": list(values())} if values else {}

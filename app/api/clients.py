@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from app.api.base import ID, Blueprint
-from app.api.docs import BODY_PROBLEMS, problems
+from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.pages import page_of
 from app.api.schemas import ClientCreateSchema, ClientSchema, PageQuerySchema
 from app.services import services
@@ -34,6 +34,7 @@ class Clients(MethodView):
     @blp.response(200, ClientSchema(many=True), example=[_CLIENT])
     @blp.paginate()
     @problems(blp, {422: "Invalid pagination parameters or an unknown query parameter."})
+    @blp.doc(operationId="listClients")
     def get(self, _query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """List clients by id."""
         return page_of(
@@ -48,6 +49,8 @@ class Clients(MethodView):
         BODY_PROBLEMS,
         {409: "A client with this email (ignoring case) exists.", 422: "Invalid fields."},
     )
+    @blp.doc(operationId="createClient")
+    @links(blp, "getClient", client_id="id")
     def post(self, data: dict[str, Any]) -> tuple[Client, int, dict[str, str]]:
         """Register a client."""
         client = create_client(services().uow(), Client(**data))
@@ -58,6 +61,7 @@ class Clients(MethodView):
 class ClientById(MethodView):
     @blp.response(200, ClientSchema, example=_CLIENT)
     @problems(blp, {404: "No client has this id."})
+    @blp.doc(operationId="getClient")
     def get(self, client_id: int) -> Client:
         """Read a client."""
         return get_client(services().uow(), client_id)

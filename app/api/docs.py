@@ -53,3 +53,24 @@ def problems(
         return func
 
     return decorate
+
+
+def links(
+    blp: Blueprint, *operation_ids: str, status: int = 201, **parameters: str
+) -> Callable[[F], F]:
+    """Document OpenAPI links from this operation's ``status`` answer to ``operation_ids``,
+    each taking ``parameters`` (``{parameter: field of the answer's body}``), e.g.
+    ``@links(blp, "getClient", client_id="id")``. Clients and schemathesis's stateful
+    tests follow them from a created resource to the operations that take its id
+    (docs/DECISIONS.md, "Operation ids and links")."""
+    values = {name: f"$response.body#/{field}" for name, field in parameters.items()}
+    filled = [f"`{field}` as `{name}`" for name, field in parameters.items()]
+    described = {
+        operation_id: {
+            "operationId": operation_id,
+            "parameters": values,
+            "description": "The answer's " + ", ".join(filled) + f", for {operation_id}.",
+        }
+        for operation_id in operation_ids
+    }
+    return blp.doc(responses={status: {"links": described}})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,10 +14,14 @@ MAX_ID = 2**63 - 1
 #: Accepted timestamps (docs/DECISIONS.md, "Timestamps on the wire").
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 1, 1, tzinfo=UTC)
-_RFC3339 = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?"
-    r"([Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"  # offsets: hours 00-23, minutes 00-59
-)
+_DATE = r"((?:19[7-9][0-9]|[2-9][0-9]{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01]))"
+_TIME = r"((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])(\.[0-9]+)?"
+_OFFSET = r"([Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"  # RFC 3339: hours 00-23, minutes 00-59
+#: What UtcDateTime reads; the offset is optional here only to say "no offset" when it lacks.
+_RFC3339 = re.compile(f"{_DATE}[Tt]{_TIME}{_OFFSET}?")
+#: The same, offset required, for the OpenAPI document (an ECMA-262 regex, as JSON Schema's;
+#: docs/DECISIONS.md, "An exact OpenAPI document").
+TIMESTAMP_PATTERN = f"^{_DATE}[Tt]{_TIME}{_OFFSET}$"
 _DIGITS = re.compile(r"-?[0-9]+")
 _TIMESTAMP_DOC = "RFC 3339 with an offset (`Z` or `±hh:mm`); answered in UTC with `Z`."
 
@@ -36,7 +41,11 @@ class UtcDateTime(fields.DateTime):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        metadata = {"description": _TIMESTAMP_DOC, **kwargs.pop("metadata", {})}
+        metadata = {
+            "description": _TIMESTAMP_DOC,
+            "pattern": TIMESTAMP_PATTERN,
+            **kwargs.pop("metadata", {}),
+        }
         super().__init__(metadata=metadata, **kwargs)
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
@@ -96,16 +105,30 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+#: What ``str.strip`` removes, less the control characters refused anyway.
+_SPACE = r" \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Plain text: no control character, and at least one character that is not a space.
+PLAIN_TEXT_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+_PLAIN_TEXT = re.compile(PLAIN_TEXT_PATTERN)
+
+
 def plain_text(value: str) -> None:
-    """Refuse blank text, control characters (NUL included) and lone surrogates."""
+    """Refuse blank text, control characters (NUL included) and lone surrogates.
+
+    The OpenAPI document states the same as ``PLAIN_TEXT_PATTERN``; lone surrogates, which
+    a JSON Schema pattern cannot name, are the one rule it leaves unsaid.
+    """
     if not value.strip():
         raise ValidationError("Must not be blank.")
-    if any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
+    if not _PLAIN_TEXT.fullmatch(value) or any(unicodedata.category(c) == "Cs" for c in value):
         raise ValidationError("Must not contain control characters or invalid unicode.")
 
 
 def text(max_length: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=[validate.Length(1, max_length), plain_text], **kwargs)
+    metadata = {"pattern": PLAIN_TEXT_PATTERN, **kwargs.pop("metadata", {})}
+    validators: list[Callable[[Any], Any]] = [validate.Length(1, max_length), plain_text]
+    return fields.String(validate=validators, metadata=metadata, **kwargs)
 
 
 def email(**kwargs: Any) -> fields.Email:

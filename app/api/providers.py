@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from app.api.base import ID, Blueprint
-from app.api.docs import BODY_PROBLEMS, problems
+from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.pages import page_of
 from app.api.schemas import (
     PageQuerySchema,
@@ -50,6 +50,17 @@ _LOCATION = {
         "schema": {"type": "string", "example": "/providers/1"},
     }
 }
+#: The operations that take a provider's id (add new ones here).
+_TAKE_PROVIDER_ID = (
+    "getProvider",
+    "updateProvider",
+    "listFreeWindows",
+    "listTimeOff",
+    "addTimeOff",
+    "syncAvailability",
+    "getWeeklyAvailability",
+    "replaceWeeklyAvailability",
+)
 _INVALID = "Invalid fields, such as an unknown IANA time zone or a policy out of its range."
 _POLICY_DOC = (
     "Policies (minutes, except `horizon_days`) shape the provider's free time and bookings: "
@@ -67,6 +78,7 @@ class Providers(MethodView):
     @blp.response(200, ProviderSchema(many=True), example=[_PROVIDER])
     @blp.paginate()
     @problems(blp, {422: "Invalid pagination parameters or an unknown query parameter."})
+    @blp.doc(operationId="listProviders")
     def get(self, _query: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """List providers by id."""
         return page_of(
@@ -81,6 +93,8 @@ class Providers(MethodView):
         "policy to no constraint (0, or null for `horizon_days`). " + _POLICY_DOC
     )
     @problems(blp, BODY_PROBLEMS, {422: _INVALID})
+    @blp.doc(operationId="createProvider")
+    @links(blp, *_TAKE_PROVIDER_ID, provider_id="id")
     def post(self, data: dict[str, Any]) -> tuple[Provider, int, dict[str, str]]:
         """Create a provider."""
         provider = create_provider(services().uow(), Provider(**data))
@@ -92,6 +106,7 @@ class ProviderById(MethodView):
     @blp.etag
     @blp.response(200, ProviderSchema, example=_PROVIDER)
     @problems(blp, {404: "No provider has this id."})
+    @blp.doc(operationId="getProvider")
     def get(self, provider_id: int) -> Provider:
         """Read a provider."""
         return get_provider(services().uow(), provider_id)
@@ -105,6 +120,7 @@ class ProviderById(MethodView):
         "change is made only if nobody changed the provider since: otherwise 412. " + _POLICY_DOC
     )
     @problems(blp, BODY_PROBLEMS, {404: "No provider has this id.", 412: None, 422: _INVALID})
+    @blp.doc(operationId="updateProvider")
     def patch(self, changes: dict[str, Any], provider_id: int) -> Provider:
         """Change some of a provider's fields."""
         expected = blp.if_match(ProviderSchema)

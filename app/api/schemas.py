@@ -35,7 +35,7 @@ from domain.model import (
 )
 from domain.registry import POLICY_BOUNDS
 from domain.webhooks import MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH
-from domain.weekly import is_known_zone
+from domain.weekly import is_known_zone, known_zone_names
 from domain.weekly_availability import MAX_API_WINDOWS
 
 _PAGINATION = frozenset({"page", "page_size"})
@@ -55,7 +55,11 @@ def _known_zone(name: str) -> None:
 def _timezone(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=[validate.Length(1, 64), _known_zone],
-        metadata={"description": "IANA time zone name.", "example": "Europe/Berlin"},
+        metadata={
+            "description": "IANA time zone name.",
+            "example": "Europe/Berlin",
+            "enum_from": known_zone_names,  # listed when the document is built (app/api/base.py)
+        },
         **kwargs,
     )
 
@@ -74,6 +78,22 @@ class QuerySchema(Schema):
     @pre_load
     def _leave_pagination(self, data: Mapping[str, Any], **_kwargs: Any) -> dict[str, Any]:
         return {key: data[key] for key in data if key not in _PAGINATION}
+
+
+class PaginationMetadataSchema(Schema):
+    """The X-Pagination header's JSON, as flask-smorest writes it (documentation only)."""
+
+    total = fields.Integer(
+        required=True, validate=validate.Range(0), metadata={"description": "Items in all."}
+    )
+    total_pages = fields.Integer(
+        required=True, validate=validate.Range(0), metadata={"description": "Pages in all."}
+    )
+    first_page = fields.Integer(validate=validate.Range(1, 1), metadata={"description": "1."})
+    last_page = fields.Integer(validate=validate.Range(1), metadata={"description": "The last."})
+    page = fields.Integer(validate=validate.Range(1), metadata={"description": "This page."})
+    previous_page = fields.Integer(validate=validate.Range(1), metadata={"description": "If any."})
+    next_page = fields.Integer(validate=validate.Range(2), metadata={"description": "If any."})
 
 
 class PageQuerySchema(QuerySchema):

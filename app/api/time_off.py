@@ -9,7 +9,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from app.api.base import ID, Blueprint
-from app.api.docs import BODY_PROBLEMS, problems
+from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.schemas import (
     TimeOffCreatedSchema,
     TimeOffCreateSchema,
@@ -72,6 +72,7 @@ class TimeOff(MethodView):
         "overlapping [from, to). Not paginated."
     )
     @problems(blp, _PROVIDER_404, {422: "Invalid `from`/`to` or `to` not after `from`."})
+    @blp.doc(operationId="listTimeOff")
     def get(self, query: dict[str, Any], provider_id: int) -> list[DateOverride]:
         """List a provider's time off and extra availability."""
         return list_overrides(services().uow(), provider_id, query.get("lower"), query.get("upper"))
@@ -98,6 +99,8 @@ class TimeOff(MethodView):
             "`starts_at`."
         },
     )
+    @blp.doc(operationId="addTimeOff")
+    @links(blp, "getTimeOff", "deleteTimeOff", provider_id="provider_id", time_off_id="id")
     def post(self, data: dict[str, Any], provider_id: int) -> tuple[Any, int, dict[str, str]]:
         """Add time off or extra availability."""
         override, affected = add_override(
@@ -111,6 +114,7 @@ class TimeOff(MethodView):
 class TimeOffById(MethodView):
     @blp.response(200, TimeOffSchema, example=_TIME_OFF)
     @problems(blp, {404: "The provider has no time-off entry with this id."})
+    @blp.doc(operationId="getTimeOff")
     def get(self, provider_id: int, time_off_id: int) -> DateOverride:
         """Read one time-off or extra-availability entry."""
         return get_override(services().uow(), provider_id, time_off_id)
@@ -118,6 +122,7 @@ class TimeOffById(MethodView):
     @blp.response(204, description="Removed; no body.")
     @blp.doc(description="Free windows and bookings follow the remaining entries at once.")
     @problems(blp, {404: "The provider has no time-off entry with this id."})
+    @blp.doc(operationId="deleteTimeOff")
     def delete(self, provider_id: int, time_off_id: int) -> None:
         """Remove time off or extra availability."""
         delete_override(services().uow(), provider_id, time_off_id)

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from app.api.base import ID, Blueprint
-from app.api.docs import BODY_PROBLEMS, problems
+from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.pages import page_of
 from app.api.schemas import (
     PageQuerySchema,
@@ -66,6 +66,16 @@ _LOCATION = {
 }
 
 
+#: The operations that take a webhook's id, linked from createWebhook.
+_TAKE_WEBHOOK_ID = (
+    "getWebhook",
+    "updateWebhook",
+    "deleteWebhook",
+    "rotateWebhookSecret",
+    "listWebhookDeliveries",
+)
+
+
 @blp.route("/webhooks")
 class Webhooks(MethodView):
     @blp.arguments(PageQuerySchema(), location="query")
@@ -88,6 +98,7 @@ class Webhooks(MethodView):
         "get a new one). Events committed from now on are delivered to the URL.",
     )
     @problems(blp, BODY_PROBLEMS, {422: _INVALID})
+    @links(blp, *_TAKE_WEBHOOK_ID, webhook_id="id")
     def post(self, data: dict[str, Any]) -> tuple[Endpoint, int, dict[str, str]]:
         """Subscribe a URL to events."""
         svc = services()

@@ -415,6 +415,7 @@ INVALID_TIMESTAMPS: tuple[Any, ...] = (
     "10000-01-01T00:00:00Z",
     "2026-11-30T09:00:00",  # no offset
     "2026-11-30 09:00:00",
+    "2026-11-30 09:00:00Z",  # RFC 3339 section 5.6, as OpenAPI's date-time: a T, not a space
     "2026-11-30T09:00:00+25:00",
     "2026-11-30T09:00:00+24:00",
     "2026-11-30T09:00:00+05:60",
@@ -437,12 +438,11 @@ INVALID_TIMESTAMPS: tuple[Any, ...] = (
     1764493200,
     None,
 )
-#: Valid, if unusual: lowercase z and t, a space, 9 fraction digits, the largest offsets.
+#: Valid, if unusual: lowercase z and t, 9 fraction digits, the largest offsets.
 #: Every one names Monday 09:00 UTC (to the second).
 VALID_TIMESTAMPS = (
     "2026-11-30T09:00:00z",
     "2026-11-30t09:00:00z",
-    "2026-11-30 09:00:00Z",
     "2026-11-30T09:00:00.000000000Z",
     "2026-11-30T09:00:00.123456789Z",
     "2026-11-30T10:00:00+01:00",
