@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import ARRAY, Integer, bindparam, delete, func, insert, literal, select, update
 
 from adapters.sqlalchemy import rows
 from adapters.sqlalchemy.gateway import Gateway
@@ -37,6 +37,34 @@ _INSERT_EVENT = insert(webhook_events)
 _INSERT_DELIVERY = insert(webhook_deliveries)
 _ENABLED_ENDPOINTS = select(webhook_endpoints.c.id, webhook_endpoints.c.events).where(
     webhook_endpoints.c.enabled.is_(True)
+)
+_NEW_EVENT = (
+    insert(webhook_events)
+    .values({column.name: bindparam(column.name, type_=column.type) for column in webhook_events.c})
+    .returning(webhook_events.c.id, webhook_events.c.occurred_at)
+    .cte("new_event")
+)
+#: PostgreSQL: the event and its deliveries in one statement, one round trip instead of two
+#: (docs/DECISIONS.md, "Outbox writes on the booking path").
+_INSERT_EVENT_AND_DELIVERIES = (
+    insert(webhook_deliveries)
+    .from_select(
+        ["event_id", "endpoint_id", "status", "attempts", "next_attempt_at"],
+        select(
+            _NEW_EVENT.c.id,
+            webhook_endpoints.c.id,
+            literal(PENDING),
+            literal(0),
+            _NEW_EVENT.c.occurred_at,
+        )
+        .select_from(_NEW_EVENT)
+        .join(
+            webhook_endpoints,
+            # One array parameter, not an expanding IN: the SQL text stays as compiled.
+            webhook_endpoints.c.id == func.any(bindparam("endpoint_ids", type_=ARRAY(Integer))),
+        ),
+    )
+    .add_cte(_NEW_EVENT)
 )
 _NEXT_SCHEDULE_VERSION = (
     update(providers)
@@ -92,6 +120,10 @@ class Outbox(ports.EventOutbox):
             "occurred_at": occurred_at,
             "request_id": self.request_id,
         }
+        if self._db.dialect == "postgresql":
+            both = {**values, "endpoint_ids": subscribed}
+            self._db.run(Query(_INSERT_EVENT_AND_DELIVERIES, both))
+            return
         self._db.run(Query(_INSERT_EVENT, values))
         deliveries = [
             {
@@ -103,7 +135,8 @@ class Outbox(ports.EventOutbox):
             }
             for endpoint_id in subscribed
         ]
-        self._db.run(Query(_INSERT_DELIVERY, deliveries))
+        # One subscriber (the common case) is one plain INSERT, not an executemany.
+        self._db.run(Query(_INSERT_DELIVERY, deliveries[0] if len(deliveries) == 1 else deliveries))
 
     def _data(self, event: Event) -> dict[str, Any]:
         if event.appointment is not None:

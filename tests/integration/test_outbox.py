@@ -11,9 +11,10 @@ import json
 import threading
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from adapters.sqlalchemy import Database
 from adapters.sqlalchemy.tables import webhook_deliveries, webhook_events
@@ -89,6 +90,45 @@ def test_a_committed_booking_writes_its_event_and_a_delivery_per_subscribed_enab
     assert event["type"] == "appointment.booked"
     assert event["data"]["id"] == appointment_id  # type: ignore[index]
     assert _deliveries(database) == sorted([(event["id"], wanted), (event["id"], also)])  # type: ignore[list-item]
+
+
+def test_each_event_type_reaches_exactly_the_endpoints_subscribed_to_it(
+    database: Database,
+) -> None:
+    practice = open_practice(database)
+    by_type = {kind: _endpoint(database, (kind,)) for kind in EventType}
+    _book(database, practice, 10)
+    with database.unit_of_work() as uow:
+        uow.lock_for_writing()
+        schedule_changed(uow, practice.provider_id, ScheduleChange.POLICIES)
+        uow.commit()
+    expected = [(str(e["id"]), by_type[EventType(str(e["type"]))]) for e in _events(database)]
+    assert len(expected) == 2
+    assert _deliveries(database) == sorted(expected)
+
+
+def test_on_postgresql_an_event_and_its_deliveries_take_one_statement(database: Database) -> None:
+    practice = open_practice(database)
+    first = _endpoint(database, (EventType.APPOINTMENT_BOOKED,))
+    second = _endpoint(database, tuple(EventType))
+    writes: list[str] = []
+
+    def record(*args: Any) -> None:
+        statement = args[2]
+        if statement.startswith(("INSERT", "WITH")) and "webhook_" in statement:
+            writes.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        _book(database, practice, 10)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    postgres = database.engine.dialect.name == "postgresql"
+    assert len(writes) == (1 if postgres else 2)
+    (booked,) = _events(database)
+    assert _deliveries(database) == sorted(
+        [(str(booked["id"]), first), (str(booked["id"]), second)]
+    )
 
 
 def test_refused_replayed_and_rolled_back_changes_leave_no_event(database: Database) -> None:
