@@ -34,3 +34,11 @@ def attempt(
     now = clock.now()
     decision = decide(claim.attempt, outcome, now, claim.endpoint.failing_since, delays)
     return Finished(claim, outcome, decision, now)
+
+
+def outcome(finished: Finished) -> str:
+    """``delivered``, ``retrying`` (it failed; another attempt is scheduled) or ``failed``
+    (it failed; given up), as the metrics and the logs name an attempt's outcome."""
+    if finished.decision.delivered:
+        return "delivered"
+    return "retrying" if finished.decision.next_attempt_at else "failed"

@@ -85,6 +85,9 @@ class Outcome:
     error: str | None = None
     retry_after: timedelta | None = None
     duration_ms: int = 0
+    #: What went wrong, as a word fit for logs and metrics: ``timeout``, ``connection``,
+    #: ``refused_address``, ``request`` or ``redirect`` (None: the receiver answered).
+    error_type: str | None = None
 
     @property
     def succeeded(self) -> bool:

@@ -149,6 +149,11 @@ class Database:
         """The webhook deliveries, as the delivery worker claims them."""
         return SqlDeliveryQueue(self.engine)
 
+    def webhook_figures(self) -> tuple[dict[str, int], int]:
+        """Webhook attempts so far by outcome, and deliveries pending (raises
+        StoreUnavailable when the database does not answer)."""
+        return self.delivery_queue().figures()
+
     def ping(self) -> bool:
         """Whether the database answers ``SELECT 1`` right now."""
         try:

@@ -9,15 +9,18 @@ Either way a claimed delivery carries a lease that no other claim ignores until 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, Row, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy import rows
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.tables import (
+    webhook_attempt_totals,
     webhook_attempts,
     webhook_deliveries,
     webhook_endpoints,
@@ -26,7 +29,7 @@ from adapters.sqlalchemy.tables import (
 from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION
 from adapters.sqlalchemy.webhooks import DELIVERED, FAILED, PENDING
 from domain import ports
-from domain.delivery import Finished
+from domain.delivery import Finished, outcome
 from domain.events import EventType
 from domain.webhooks import Claim
 
@@ -84,6 +87,22 @@ _LOG = insert(webhook_attempts).from_select(
     ),
 )
 
+_t = webhook_attempt_totals
+
+
+def _upsert(dialect_insert: Any) -> Any:
+    """Adds to an outcome's total, creating its row if missing (both dialects alike)."""
+    statement = dialect_insert(_t).values(outcome=bindparam("name"), total=bindparam("n"))
+    return statement.on_conflict_do_update(
+        index_elements=[_t.c.outcome], set_={"total": _t.c.total + statement.excluded.total}
+    )
+
+
+_COUNT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+#: Attempts by outcome, and deliveries still to be made: what ``GET /metrics`` reports.
+_TOTALS = select(_t.c.outcome, _t.c.total)
+_PENDING = select(func.count()).select_from(_d).where(_d.c.status == PENDING)
+
 
 class SqlDeliveryQueue(ports.DeliveryQueue):
     def __init__(self, engine: Engine) -> None:
@@ -114,6 +133,12 @@ class SqlDeliveryQueue(ports.DeliveryQueue):
                 connection.execute(_LEASE, {"ids": ids, "token": token, "until": now + lease})
             return [_claim(row, token) for row in chosen]
 
+    def figures(self) -> tuple[dict[str, int], int]:
+        """Attempts made so far by outcome, and the deliveries still pending."""
+        with translated(), self._engine.connect() as connection:
+            totals = {row.outcome: int(row.total) for row in connection.execute(_TOTALS)}
+            return totals, int(connection.execute(_PENDING).scalar_one())
+
     def finish(self, finished: Sequence[Finished]) -> None:
         if not finished:
             return
@@ -123,6 +148,11 @@ class SqlDeliveryQueue(ports.DeliveryQueue):
             with connection.begin():
                 connection.execute(_FINISH, [_finish_values(f) for f in finished])
                 connection.execute(_LOG, [_log_values(f) for f in finished])
+                counts = Counter(outcome(f) for f in finished)
+                connection.execute(
+                    _COUNT[connection.dialect.name],
+                    [{"name": name, "n": n} for name, n in counts.items()],
+                )
                 for change in _endpoint_changes(finished):
                     connection.execute(change)
 

@@ -8,6 +8,7 @@ migration alone; see ``POSTGRES_ONLY`` and docs/DECISIONS.md, "No double booking
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -224,4 +225,15 @@ webhook_attempts = Table(
     Column("next_attempt_at", UtcDateTime, nullable=True),
     # An endpoint's log, newest first.
     Index(None, "endpoint_id", "id"),
+)
+
+#: Attempts made so far, by outcome: a total that only grows, unlike ``webhook_attempts``,
+#: whose rows leave with their endpoint; read by ``GET /metrics`` (docs/DECISIONS.md,
+#: "Webhook metrics from the database").
+webhook_attempt_totals = Table(
+    "webhook_attempt_totals",
+    metadata,
+    Column("outcome", Text, primary_key=True),
+    Column("total", BigInteger, nullable=False),
+    CheckConstraint("outcome IN ('delivered', 'retrying', 'failed')", name="outcome"),
 )

@@ -81,19 +81,23 @@ class HttpSender:
                 status = response.status
                 retry_after = _retry_after(status, response.headers)
         except RefusedAddress as refused:
-            return _failed(refused.reason, started)
+            return _failed(refused.reason, started, "refused_address")
         except httpcore.TimeoutException:
-            return _failed(f"no answer within the deadline ({self._deadline:g} s)", started)
+            return _failed(
+                f"no answer within the deadline ({self._deadline:g} s)", started, "timeout"
+            )
         except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol):
-            return _failed("the connection failed", started)
+            return _failed("the connection failed", started, "connection")
         except (OSError, ValueError):  # e.g. TLS refused, a URL httpcore cannot send to
-            return _failed("the request could not be made", started)
-        error = f"redirect ({status}) not followed" if 300 <= status < 400 else None
-        return Outcome(status, error, retry_after, _elapsed_ms(started))
+            return _failed("the request could not be made", started, "request")
+        redirect = 300 <= status < 400
+        error = f"redirect ({status}) not followed" if redirect else None
+        kind = "redirect" if redirect else None
+        return Outcome(status, error, retry_after, _elapsed_ms(started), kind)
 
 
-def _failed(error: str, started: float) -> Outcome:
-    return Outcome(None, error, None, _elapsed_ms(started))
+def _failed(error: str, started: float, kind: str) -> Outcome:
+    return Outcome(None, error, None, _elapsed_ms(started), kind)
 
 
 def _elapsed_ms(started: float) -> int:

@@ -17,14 +17,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy import exc as sa_exc
 
-from domain.delivery import Finished, attempt
+from domain.delivery import Finished, attempt, outcome
 from domain.errors import StoreUnavailable
 from domain.ports import Clock, DeliveryQueue, WebhookSender
 from domain.webhooks import RETRY_DELAYS, Claim
 
 log = logging.getLogger(__name__)
+#: One line per attempt, through the app's structlog setup (app/observability/logs.py):
+#: unbound, so each line follows the configuration in force when it is written.
+outcomes = structlog.get_logger()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ class Worker:
         for future in done:
             self._in_flight.pop(future)
             finished.append(future.result())
+            _log_outcome(finished[-1])
         try:
             self._queue.finish(finished)
         except (StoreUnavailable, sa_exc.SQLAlchemyError) as error:
@@ -101,3 +106,23 @@ class Worker:
                 len(finished),
                 type(error).__name__,
             )
+
+
+def _log_outcome(f: Finished) -> None:
+    """Ids, numbers and words only: never the URL, the secret or the body."""
+    claim, result = f.claim, f.outcome
+    fields = {
+        "outcome": outcome(f),
+        "event_type": claim.event_type.value,
+        "event_id": claim.event_id,
+        "webhook_id": claim.endpoint.id,
+        "attempt": claim.attempt,
+        "status": result.status,
+        "error_type": result.error_type,
+        "duration_ms": result.duration_ms,
+        "request_id": claim.request_id,
+    }
+    if f.decision.disable:
+        fields["endpoint_disabled"] = True
+    level = outcomes.info if result.succeeded else outcomes.warning
+    level("webhook_attempt", logger="scheduling.webhooks", **fields)

@@ -15,6 +15,8 @@ from app.observability import metrics as metrics_module
 from app.observability.http import RequestHooks
 from app.observability.metrics import Metrics, exposition, metrics
 from app.observability.request_id import current_request_id
+from app.observability.webhook_metrics import WebhookCollector
+from app.services import services
 
 __all__ = ["current_request_id", "install", "metrics"]
 METRICS_PATH = "/metrics"
@@ -38,5 +40,7 @@ def install(app: Flask, config: Config) -> None:
 
 
 def _metrics_view() -> Response:
-    body, content_type = exposition(metrics(), current_app.config["METRICS_DIR"])
+    built = metrics()
+    webhooks = WebhookCollector(services().database.webhook_figures, built)
+    body, content_type = exposition(built, current_app.config["METRICS_DIR"], webhooks)
     return current_app.response_class(body, mimetype=None, content_type=content_type)

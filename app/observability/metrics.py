@@ -1,4 +1,5 @@
-"""Every Prometheus metric of the service, defined here and nowhere else.
+"""Every Prometheus metric the service counts itself, defined here and nowhere else (the
+webhook series are read from the database at scrape time: app/observability/webhook_metrics.py).
 
 Each app builds one ``Metrics`` on its own registry (``create_app``); code that counts
 something reaches it with ``metrics()`` inside an app context, e.g.
@@ -25,6 +26,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 EXTENSION = "scheduling.metrics"
 BOOKING_OUTCOMES = ("booked", "conflict", "rejected")
@@ -123,10 +125,16 @@ def metrics() -> Metrics:
     return found
 
 
-def exposition(built: Metrics, multiprocess_dir: str | None) -> tuple[bytes, str]:
-    """The text format: summed over every worker's files in multiprocess mode."""
+def exposition(
+    built: Metrics, multiprocess_dir: str | None, *read_now: Collector
+) -> tuple[bytes, str]:
+    """The text format: summed over every worker's files in multiprocess mode, after the
+    collectors ``read_now`` (they may count a database error, which this scrape then shows)."""
+    registry = CollectorRegistry(auto_describe=False)
+    for collector in read_now:
+        registry.register(collector)
     if multiprocess_dir is None:
-        return generate_latest(built.registry), CONTENT_TYPE_LATEST
-    registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]
+        registry.register(built.registry)
+    else:
+        MultiProcessCollector(registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]
     return generate_latest(registry), CONTENT_TYPE_LATEST

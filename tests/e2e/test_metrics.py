@@ -213,7 +213,10 @@ def test_liveness_answers_without_the_database_while_readiness_does_not(unreacha
     assert http.get("/health").status_code == 503
     assert http.get("/providers").status_code == 503
     found = samples(http.get("/metrics").get_data(as_text=True))
-    assert value(found, "database_errors_total") == 2
+    # Two requests, and the scrape's own reading of the webhook figures.
+    assert value(found, "database_errors_total") == 3
+    assert not any(name.startswith("webhook_") for name, _labels in found)
+    assert value(found, "http_requests_total", method="GET", route="/providers", status="503") == 1
 
 
 def test_metrics_can_be_turned_off(database_url, feed_path):

@@ -408,7 +408,13 @@ def test_the_downgrade_to_0001_keeps_the_data_in_the_columns_0001_has(
     assert _rows_at_0001(engine_at_0001) == at_head
 
 
-WEBHOOK_TABLES = {"webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts"}
+WEBHOOK_TABLES = {
+    "webhook_endpoints",
+    "webhook_events",
+    "webhook_deliveries",
+    "webhook_attempts",
+    "webhook_attempt_totals",
+}
 
 
 def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
@@ -433,3 +439,64 @@ def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
     assert _rows_at_0001(engine_at_0001) == at_head
     upgrade(url_at_0001)
     assert _diff(url_at_0001) == []
+
+
+ATTEMPTS_AT_0005 = [
+    # (attempt, status_code, error, next_attempt_at): retrying, delivered, retrying, failed
+    (1, 500, None, "2026-03-02 10:00:05+00:00"),
+    (2, 200, None, None),
+    (1, None, "the connection failed", "2026-03-02 10:00:05+00:00"),
+    (2, 410, None, None),
+]
+
+
+def test_0006_starts_the_attempt_totals_from_the_attempts_a_populated_database_logged(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001, "0005")
+    moment = "2026-03-02 10:00:00+00:00"
+    with engine_at_0001.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO webhook_endpoints (id, url, events, secret, enabled, created_at) "
+                "VALUES (1, 'https://93.184.215.14/h', '[]', 'whsec_x', true, :at)"
+            ),
+            {"at": moment},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO webhook_events (id, type, provider_id, body, occurred_at) "
+                "VALUES ('evt_1', 'appointment.booked', 1, '{}', :at)"
+            ),
+            {"at": moment},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, "
+                "next_attempt_at) VALUES (1, 'evt_1', 1, 'failed', 4, :at)"
+            ),
+            {"at": moment},
+        )
+        for attempt, status, error, next_at in ATTEMPTS_AT_0005:
+            connection.execute(
+                text(
+                    "INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, "
+                    "event_type, attempt, attempted_at, status_code, error, duration_ms, "
+                    "next_attempt_at) VALUES (1, 1, 'evt_1', 'appointment.booked', :attempt, "
+                    ":at, :status, :error, 3, :next_at)"
+                ),
+                {"attempt": attempt, "at": moment, "status": status, "error": error}
+                | {"next_at": next_at},
+            )
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "webhook_attempt_totals", ["outcome", "total"]) == [
+            ("delivered", 1),
+            ("failed", 1),
+            ("retrying", 2),
+        ]
+    downgrade(url_at_0001, "0005")
+    with engine_at_0001.connect() as connection:
+        assert len(_rows(connection, "webhook_attempts", ["id"])) == 4
+    upgrade(url_at_0001)

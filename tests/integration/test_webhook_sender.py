@@ -67,6 +67,7 @@ def test_at_send_time_a_refused_address_is_not_contacted() -> None:
         outcome = sender.send(_claim(receiver.url), datetime.now(UTC))
         assert receiver.received() == []
     assert outcome.status is None and "address" in (outcome.error or "")
+    assert outcome.error_type == "refused_address"
 
 
 def test_a_refused_connection_is_a_failed_attempt() -> None:
@@ -76,6 +77,7 @@ def test_a_refused_connection_is_a_failed_attempt() -> None:
     sender = HttpSender(AddressGuard(True, offline_getaddrinfo))
     outcome = sender.send(_claim(f"http://127.0.0.1:{port}/h"), datetime.now(UTC))
     assert (outcome.status, outcome.error) == (None, "the connection failed")
+    assert outcome.error_type == "connection"
 
 
 def test_the_guard_refuses_a_name_that_resolves_to_a_private_address() -> None:
@@ -113,4 +115,5 @@ def test_a_receiver_trickling_its_answer_cannot_hold_an_attempt_past_the_deadlin
         stop.set()
         listener.close()
     assert outcome.status is None and "deadline" in (outcome.error or "")
+    assert outcome.error_type == "timeout"
     assert 1.4 <= took <= 2.5
