@@ -14,7 +14,7 @@ from domain.model import Provider
 from domain.ports import Clock, UnitOfWork
 from domain.roster import RosterPage, page
 from domain.scheduling import Schedule, free_time
-from domain.services import check_slot_length, require_aware
+from domain.services import check_range, check_slot_length
 
 #: Longest range one roster search may cover.
 MAX_ROSTER_RANGE = timedelta(days=31)
@@ -37,11 +37,7 @@ def search_free_slots(
     limit: int = 100,
 ) -> RosterPage:
     """The roster slots of the searched providers in ``[lower, upper)``, one page of them."""
-    require_aware(lower, upper)
-    if upper <= lower:
-        raise errors.InvalidRequest("'to' must be after 'from'")
-    if upper - lower > MAX_ROSTER_RANGE:
-        raise errors.InvalidRequest(f"the range may span at most {MAX_ROSTER_RANGE.days} days")
+    check_range(lower, upper, MAX_ROSTER_RANGE)
     check_slot_length("duration", duration)
     check_slot_length("step", step)
     if not 1 <= limit <= MAX_LIMIT:

@@ -57,6 +57,15 @@ def _provider(uow: UnitOfWork, provider_id: int) -> Provider:
     return provider
 
 
+def check_range(lower: datetime, upper: datetime, longest: timedelta) -> None:
+    """Refuse a query range that is naive, empty or reversed, or longer than ``longest``."""
+    require_aware(lower, upper)
+    if upper <= lower:
+        raise errors.InvalidRequest("'to' must be after 'from'")
+    if upper - lower > longest:
+        raise errors.InvalidRequest(f"the range may span at most {longest.days} days")
+
+
 def check_slot_length(name: str, length: timedelta | None) -> None:
     if length is not None and not MIN_SLOT <= length <= MAX_SLOT:
         raise errors.InvalidRequest(f"{name} must be between 5 and 1440 minutes")
@@ -101,11 +110,7 @@ def tagged_free_windows(
     The version comes from the provider's row alone (domain/conditional.py), so a known one
     costs one read.
     """
-    require_aware(lower, upper)
-    if upper <= lower:
-        raise errors.InvalidRequest("'to' must be after 'from'")
-    if upper - lower > MAX_QUERY_RANGE:
-        raise errors.InvalidRequest(f"the range may span at most {MAX_QUERY_RANGE.days} days")
+    check_range(lower, upper, MAX_QUERY_RANGE)
     check_slot_length("duration", duration)
     check_slot_length("step", step)
     if step is not None and duration is None:

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.config import Config
+from app.config import Config, WebhookConfig
 from app.services import services
 from tests.e2e.receiver import offline_getaddrinfo
-from tests.e2e.servers import Server, gunicorn
+from tests.e2e.servers import Server, WorkerProcess, delivery_worker, gunicorn
 from tests.e2e.support import FixedClock, new_client, new_provider, working_week, write_feed
 
 
@@ -37,8 +37,14 @@ def build_app(database_url: str, feed_path: Path, clock: FixedClock, **config: A
 
 
 @pytest.fixture
-def app(database_url: str, feed_path: Path, clock: FixedClock) -> Iterator[Flask]:
-    app = build_app(database_url, feed_path, clock)
+def app(
+    request: pytest.FixtureRequest, database_url: str, feed_path: Path, clock: FixedClock
+) -> Iterator[Flask]:
+    """The app; under ``webhooks_to_loopback`` it accepts webhook URLs on 127.0.0.1."""
+    config: dict[str, Any] = {}
+    if request.node.get_closest_marker("webhooks_to_loopback"):
+        config["webhooks"] = WebhookConfig(allow_private_hosts=True)
+    app = build_app(database_url, feed_path, clock, **config)
     yield app
     with app.app_context():
         services().database.dispose()
@@ -62,6 +68,13 @@ def provider(http: FlaskClient, feed_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def customer(http: FlaskClient) -> dict[str, Any]:
     return new_client(http)
+
+
+@pytest.fixture
+def worker(database_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A real delivery worker process (``flask --app wsgi deliver-webhooks``) on the database."""
+    with delivery_worker(database_url, tmp_path / "worker.log") as process:
+        yield process
 
 
 @pytest.fixture

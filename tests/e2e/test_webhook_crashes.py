@@ -8,35 +8,24 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from app.config import WebhookConfig
-from app.services import services
-from tests.e2e.conftest import build_app
 from tests.e2e.receiver import Delivery, Receiver
 from tests.e2e.servers import delivery_worker
-from tests.e2e.support import FixedClock, created, new_client, new_provider, write_feed
+from tests.e2e.support import created, new_client, new_provider, write_feed
 from tests.e2e.webhooks import subscribe
 
 BOOKINGS = 200
 FIRST_MONDAY = datetime.fromisoformat("2026-11-30T00:00:00+00:00")
 
 
-@pytest.fixture
-def app(database_url: str, feed_path: Path, clock: FixedClock) -> Iterator[Flask]:
-    app = build_app(
-        database_url, feed_path, clock, webhooks=WebhookConfig(allow_private_hosts=True)
-    )
-    yield app
-    with app.app_context():
-        services().database.dispose()
+#: Receivers listen on 127.0.0.1: the app accepts their URLs (tests/e2e/conftest.py).
+pytestmark = pytest.mark.webhooks_to_loopback
 
 
 def _open_all_week(http: FlaskClient, feed_path: Path) -> tuple[int, int]:

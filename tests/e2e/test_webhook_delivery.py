@@ -4,38 +4,19 @@ receiver on 127.0.0.1, which verifies every signature with the standardwebhooks 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from app.config import WebhookConfig
-from app.services import services
-from tests.e2e.conftest import build_app
 from tests.e2e.receiver import Receiver
-from tests.e2e.servers import WorkerProcess, delivery_worker
-from tests.e2e.support import FixedClock, at, book, booking, slot, working_week, write_feed
+from tests.e2e.servers import WorkerProcess
+from tests.e2e.support import at, book, booking, slot, working_week, write_feed
 from tests.e2e.webhooks import subscribe
 
-
-@pytest.fixture
-def app(database_url: str, feed_path: Path, clock: FixedClock) -> Iterator[Flask]:
-    """The app, accepting receivers on 127.0.0.1 as the worker does in tests."""
-    app = build_app(
-        database_url, feed_path, clock, webhooks=WebhookConfig(allow_private_hosts=True)
-    )
-    yield app
-    with app.app_context():
-        services().database.dispose()
-
-
-@pytest.fixture
-def worker(database_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
-    with delivery_worker(database_url, tmp_path / "worker.log") as process:
-        yield process
+#: Receivers listen on 127.0.0.1: the app accepts their URLs (tests/e2e/conftest.py).
+pytestmark = pytest.mark.webhooks_to_loopback
 
 
 def test_the_receiver_gets_exactly_the_events_of_booking_moving_canceling_and_syncing(

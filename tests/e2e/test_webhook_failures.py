@@ -5,38 +5,19 @@ schedule 1,000 times shorter and a 2 s attempt deadline."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from app.config import WebhookConfig
-from app.services import services
-from tests.e2e.conftest import build_app
 from tests.e2e.receiver import SILENT, Receiver
-from tests.e2e.servers import WorkerProcess, delivery_worker
+from tests.e2e.servers import WorkerProcess
 from tests.e2e.support import FixedClock, book
 from tests.e2e.webhooks import attempts, subscribe
 
-
-@pytest.fixture
-def app(database_url: str, feed_path: Path, clock: FixedClock) -> Iterator[Flask]:
-    app = build_app(
-        database_url, feed_path, clock, webhooks=WebhookConfig(allow_private_hosts=True)
-    )
-    yield app
-    with app.app_context():
-        services().database.dispose()
-
-
-@pytest.fixture
-def worker(database_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
-    with delivery_worker(database_url, tmp_path / "worker.log") as process:
-        yield process
+#: Receivers listen on 127.0.0.1: the app accepts their URLs (tests/e2e/conftest.py).
+pytestmark = pytest.mark.webhooks_to_loopback
 
 
 def _wait_for_log(http: FlaskClient, hook_id: int, count: int, timeout: float = 15) -> list[Any]:

@@ -6,34 +6,23 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from app.config import WebhookConfig
-from app.services import services
-from tests.e2e.conftest import build_app
 from tests.e2e.receiver import Receiver
 from tests.e2e.servers import delivery_worker
-from tests.e2e.support import FixedClock, book, booking, created
+from tests.e2e.support import book, booking, created
 from tests.e2e.test_metrics import samples, value
 from tests.e2e.webhooks import subscribe
 
 BOOKED = ["appointment.booked"]
 
 
-@pytest.fixture
-def app(database_url: str, feed_path: Path, clock: FixedClock) -> Iterator[Flask]:
-    app = build_app(
-        database_url, feed_path, clock, webhooks=WebhookConfig(allow_private_hosts=True)
-    )
-    yield app
-    with app.app_context():
-        services().database.dispose()
+#: Receivers listen on 127.0.0.1: the app accepts their URLs (tests/e2e/conftest.py).
+pytestmark = pytest.mark.webhooks_to_loopback
 
 
 def _figures(http: FlaskClient) -> dict[str, float]:

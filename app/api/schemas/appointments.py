@@ -1,0 +1,159 @@
+"""Appointments: booking, moving, cancelling, listing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
+
+from app.api.fields import (
+    Id,
+    UtcDateTime,
+    text,
+)
+from app.api.schemas.common import (
+    QuerySchema,
+    RangeQuerySchema,
+    require_order,
+)
+from domain.model import (
+    MAX_REASON_LENGTH,
+    AppointmentStatus,
+    CanceledBy,
+)
+from domain.roster_services import MAX_PROVIDERS
+
+# --- appointments -----------------------------------------------------------------------
+
+
+class AppointmentSchema(Schema):
+    id = Id(required=True)
+    client_id = Id(required=True)
+    provider_id = Id(required=True)
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
+    status = fields.Enum(AppointmentStatus, by_value=True, required=True)
+    created_at = UtcDateTime(required=True)
+    canceled_at = UtcDateTime(required=True, allow_none=True)
+    cancel_reason = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why it was canceled, as given when canceling; else null."},
+    )
+    canceled_by = fields.Enum(
+        CanceledBy,
+        by_value=True,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Who canceled it, as given when canceling; else null."},
+    )
+    sequence = fields.Integer(
+        required=True,
+        metadata={
+            "description": "1 when booked; grows by one with every change (move, "
+            "cancellation), so a newer copy always has a larger number.",
+            "example": 1,
+        },
+    )
+
+
+class BookingSchema(Schema):
+    client_id = Id(required=True)
+    provider_id = Id(
+        metadata={"description": "The provider to book; give this or `provider_ids`, not both."}
+    )
+    provider_ids = fields.List(
+        Id(),
+        validate=validate.Length(1, MAX_PROVIDERS),
+        metadata={
+            "description": "A pool: book whichever of these providers can take the time "
+            '(docs/DECISIONS.md, "Choosing from a pool"); give this or `provider_id`, not '
+            "both. 1-1,000 ids.",
+            "example": [1, 2, 3],
+        },
+    )
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        require_order(data, "starts_at", "ends_at", "starts_at ends_at")
+
+    @validates_schema
+    def _one_provider_field(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        given = [name for name in ("provider_id", "provider_ids") if name in data]
+        if len(given) != 1:
+            raise ValidationError("Give exactly one of provider_id and provider_ids.")
+
+
+class RescheduleSchema(Schema):
+    starts_at = UtcDateTime(required=True, metadata={"example": "2026-12-07T15:00:00Z"})
+    ends_at = UtcDateTime(required=True, metadata={"example": "2026-12-07T15:30:00Z"})
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        require_order(data, "starts_at", "ends_at", "starts_at ends_at")
+
+
+def _cancel_reason(**kwargs: Any) -> fields.String:
+    return text(
+        MAX_REASON_LENGTH,
+        metadata={
+            "description": "Why it is canceled; stored and answered as `cancel_reason`.",
+            "example": "Feeling better, thanks",
+        },
+        **kwargs,
+    )
+
+
+def _canceled_by(**kwargs: Any) -> fields.Enum[CanceledBy]:
+    return fields.Enum(
+        CanceledBy,
+        by_value=True,
+        metadata={"description": "Who cancels it: the client or the provider."},
+        **kwargs,
+    )
+
+
+class CancellationSchema(Schema):
+    """Optional details of a cancellation, in the body."""
+
+    reason = _cancel_reason(allow_none=True)
+    canceled_by = _canceled_by(allow_none=True)
+
+
+class CancellationQuerySchema(QuerySchema):
+    """Optional details of a cancellation, in the query string."""
+
+    reason = _cancel_reason()
+    canceled_by = _canceled_by()
+
+
+class IdempotencyHeaderSchema(Schema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key",
+        validate=[
+            validate.Length(1, 255),
+            validate.Regexp(r"^[\x21-\x7E]([\x20-\x7E]*[\x21-\x7E])?$"),
+        ],
+        metadata={
+            "description": "Makes the booking safe to retry: the same key with the same body "
+            "answers the first appointment again (201, nothing new is booked); the same key "
+            "with a different body is a 422. Keys are kept 24 hours. 1-255 printable ASCII "
+            "characters.",
+            "example": "book-7f3c2a",
+        },
+    )
+
+
+class AppointmentQuerySchema(RangeQuerySchema):
+    provider_id = Id(strict=False)
+    client_id = Id(strict=False)
+    status = fields.Enum(AppointmentStatus, by_value=True)

@@ -1,0 +1,157 @@
+"""Free windows and the roster search: their queries and answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
+
+from app.api.fields import (
+    Id,
+    StrictInteger,
+    UtcDateTime,
+)
+from app.api.schemas.common import (
+    QuerySchema,
+    require_order,
+)
+from domain.roster_services import MAX_LIMIT, MAX_PROVIDERS
+
+# --- availability -----------------------------------------------------------------------
+
+
+def _range_end(days: int) -> UtcDateTime:
+    return UtcDateTime(
+        data_key="to",
+        required=True,
+        metadata={
+            "description": f"End of the range (exclusive); at most {days} days after `from`."
+        },
+    )
+
+
+def _minutes(metadata: dict[str, Any], **kwargs: Any) -> StrictInteger:
+    """A slot length or step in a query: whole minutes, 5 to 1440."""
+    return StrictInteger(
+        strict=False, validate=validate.Range(5, 1440), metadata=metadata, **kwargs
+    )
+
+
+class SlotRangeQuerySchema(QuerySchema):
+    """A required ``[from, to)`` range, ``from`` before ``to``."""
+
+    lower = UtcDateTime(
+        data_key="from", required=True, metadata={"example": "2026-12-07T00:00:00Z"}
+    )
+
+    @validates_schema
+    def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        require_order(data, "lower", "upper", "from to")
+
+
+class AvailabilityQuerySchema(SlotRangeQuerySchema):
+    upper = _range_end(92)
+    duration = _minutes({"description": "Cut free windows into slots of this many minutes."})
+    step = _minutes(
+        {
+            "description": "Minutes between the starts of candidate slots; needs `duration` "
+            "and defaults to it. A step shorter than `duration` lists overlapping slots. "
+            "Starts align to each free window's start, not to the clock: a free window from "
+            "09:10 with `duration=30&step=15` yields 09:10, 09:25, 09:40, ...",
+            "example": 15,
+        }
+    )
+
+    @validates_schema
+    def _step_needs_duration(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        if "step" in data and "duration" not in data:
+            raise ValidationError("Needs a duration.", "step")
+
+
+class RosterQuerySchema(SlotRangeQuerySchema):
+    upper = _range_end(31)
+    duration = _minutes({"description": "Minutes each slot lasts.", "example": 30}, required=True)
+    step = _minutes(
+        {
+            "description": "Minutes between the starts of a provider's candidate slots "
+            "(default: `duration`), counted from each free window's start, as in "
+            "`GET /providers/{provider_id}/availabilities`.",
+            "example": 15,
+        }
+    )
+    provider_ids = fields.List(
+        Id(strict=False),
+        data_key="provider_id",
+        validate=validate.Length(1, MAX_PROVIDERS),
+        metadata={
+            "description": "Search only these providers (repeat the parameter, up to 1,000 "
+            "times); every provider if absent. An unknown id is a 422 that names it.",
+            "example": [3, 7],
+        },
+    )
+    accepts_new_clients = fields.Boolean(
+        truthy={"true"},
+        falsy={"false"},
+        metadata={
+            "description": "`true`: only providers open to new clients; `false`: only those "
+            "closed to them; absent: both."
+        },
+    )
+    limit = StrictInteger(
+        strict=False,
+        load_default=100,
+        validate=validate.Range(1, MAX_LIMIT),
+        metadata={"description": "Most slots answered (default 100).", "example": 100},
+    )
+
+
+class RosterSlotSchema(Schema):
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
+    provider_ids = fields.List(
+        fields.Integer(),
+        required=True,
+        metadata={
+            "description": "Every searched provider for whom exactly this slot is listed by "
+            "`GET /providers/{provider_id}/availabilities` with the same query, ascending."
+        },
+    )
+
+
+class RosterSchema(Schema):
+    lower = UtcDateTime(data_key="from", required=True)
+    upper = UtcDateTime(data_key="to", required=True)
+    duration = fields.Integer(required=True, metadata={"example": 30})
+    step = fields.Integer(required=True, metadata={"example": 30})
+    slots = fields.List(
+        fields.Nested(RosterSlotSchema),
+        required=True,
+        metadata={"description": "Ordered by `starts_at`, then `ends_at`; at most `limit`."},
+    )
+    next_from = UtcDateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "When more slots exist: the `from` to ask next (everything else "
+            "unchanged); paging through returns every slot once. Null on the last page."
+        },
+    )
+
+
+class WindowSchema(Schema):
+    starts_at = UtcDateTime(attribute="start", required=True)
+    ends_at = UtcDateTime(attribute="end", required=True)
+
+
+class AvailabilitySchema(Schema):
+    provider_id = Id(required=True)
+    lower = UtcDateTime(data_key="from", required=True)
+    upper = UtcDateTime(data_key="to", required=True)
+    availabilities = fields.List(fields.Nested(WindowSchema), required=True)
