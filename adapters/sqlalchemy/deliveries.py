@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy import rows
 from adapters.sqlalchemy.errors import translated
+from adapters.sqlalchemy.queries import Query
 from adapters.sqlalchemy.tables import (
     webhook_attempt_totals,
     webhook_attempts,
@@ -104,6 +105,12 @@ _TOTALS = select(_t.c.outcome, _t.c.total)
 _PENDING = select(func.count()).select_from(_d).where(_d.c.status == PENDING)
 
 
+def due_query(dialect: str, now: datetime, limit: int) -> Query:
+    """The claim's read: the first ``limit`` due deliveries, locked on PostgreSQL."""
+    statement = _DUE_LOCKED if dialect == "postgresql" else _DUE
+    return Query(statement, {"now": now, "limit": limit})
+
+
 class SqlDeliveryQueue(ports.DeliveryQueue):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -119,12 +126,11 @@ class SqlDeliveryQueue(ports.DeliveryQueue):
         if limit <= 0:
             return []
         with translated(), self._engine.connect() as connection:
-            postgres = connection.dialect.name == "postgresql"
-            if not postgres:
+            if connection.dialect.name != "postgresql":
                 connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
             with connection.begin():
-                statement = _DUE_LOCKED if postgres else _DUE
-                found = connection.execute(statement, {"now": now, "limit": limit * _OVERSCAN})
+                due = due_query(connection.dialect.name, now, limit * _OVERSCAN)
+                found = connection.execute(due.statement, due.params)
                 chosen = _within_limits(found.all(), limit, busy, per_endpoint)
                 if not chosen:
                     return []

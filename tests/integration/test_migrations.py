@@ -500,3 +500,60 @@ def test_0006_starts_the_attempt_totals_from_the_attempts_a_populated_database_l
     with engine_at_0001.connect() as connection:
         assert len(_rows(connection, "webhook_attempts", ["id"])) == 4
     upgrade(url_at_0001)
+
+
+def _delivery_indexes(url: str) -> dict[str, list[str]]:
+    engine = make_engine(url)
+    try:
+        found = inspect(engine).get_indexes("webhook_deliveries")
+    finally:
+        engine.dispose()
+    return {index["name"]: index["column_names"] for index in found}
+
+
+def test_0007_gives_a_populated_delivery_queue_the_claim_index_in_claim_order(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001, "0006")
+    moment = "2026-03-02 10:00:00+00:00"
+    with engine_at_0001.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO webhook_endpoints (id, url, events, secret, enabled, created_at) "
+                "VALUES (1, 'https://93.184.215.14/h', '[]', 'whsec_x', true, :at)"
+            ),
+            {"at": moment},
+        )
+        for number, status in enumerate(("pending", "delivered", "pending"), start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO webhook_events (id, type, provider_id, body, occurred_at) "
+                    "VALUES (:event, 'appointment.booked', 1, '{}', :at)"
+                ),
+                {"event": f"evt_{number}", "at": moment},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, "
+                    "attempts, next_attempt_at) VALUES (:id, :event, 1, :status, 0, :at)"
+                ),
+                {"id": number, "event": f"evt_{number}", "status": status, "at": moment},
+            )
+    with engine_at_0001.connect() as connection:
+        before = _rows(connection, "webhook_deliveries", ["id", "status", "next_attempt_at"])
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []
+    indexes = _delivery_indexes(url_at_0001)
+    assert indexes["ix_webhook_deliveries_status_next_attempt_at_id"] == [
+        "status",
+        "next_attempt_at",
+        "id",
+    ]
+    assert "ix_webhook_deliveries_status_next_attempt_at" not in indexes
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "webhook_deliveries", ["id", "status", "next_attempt_at"]) == (
+            before
+        )
+    downgrade(url_at_0001, "0006")
+    assert "ix_webhook_deliveries_status_next_attempt_at" in _delivery_indexes(url_at_0001)
+    upgrade(url_at_0001)

@@ -17,11 +17,15 @@ from typing import Any
 from sqlalchemy import Connection, event, insert, text
 
 from adapters.sqlalchemy import Database, queries
+from adapters.sqlalchemy.deliveries import due_query
 from adapters.sqlalchemy.tables import (
     appointments,
     clients,
     date_overrides,
     providers,
+    webhook_deliveries,
+    webhook_endpoints,
+    webhook_events,
     weekly_windows,
 )
 from tests.integration.support import NOW, at
@@ -180,3 +184,47 @@ def _index_condition(plan: str, dialect: str) -> str:
     if dialect == "sqlite":
         return plan[plan.index(" (") :].replace(">", " >").replace("<", " <")
     return next(line for line in plan.splitlines() if "Index Cond" in line)
+
+
+PENDING_DELIVERIES = 2000
+
+
+def _populate_deliveries(connection: Connection) -> None:
+    """One endpoint, and 2,000 pending deliveries all due at the same instant (a backlog)."""
+    connection.execute(
+        insert(webhook_endpoints),
+        {"id": 1, "url": "https://93.184.215.14/h", "events": "[]", "secret": "whsec_x"}
+        | {"enabled": True, "created_at": NOW},
+    )
+    numbers = range(1, PENDING_DELIVERIES + 1)
+    connection.execute(
+        insert(webhook_events),
+        [
+            {"id": f"evt_{n}", "type": "appointment.booked", "provider_id": 1, "body": "{}"}
+            | {"occurred_at": NOW}
+            for n in numbers
+        ],
+    )
+    connection.execute(
+        insert(webhook_deliveries),
+        [
+            {"id": n, "event_id": f"evt_{n}", "endpoint_id": 1, "status": "pending"}
+            | {"attempts": 0, "next_attempt_at": NOW}
+            for n in numbers
+        ],
+    )
+    connection.execute(text("ANALYZE"))
+
+
+def test_the_delivery_claim_reads_due_deliveries_in_index_order_without_sorting_them(
+    database: Database,
+) -> None:
+    dialect = database.engine.dialect.name
+    with database.engine.connect() as connection:
+        _populate_deliveries(connection)
+        plan = _plan(connection, due_query(dialect, NOW + timedelta(minutes=1), 32))
+        connection.rollback()
+    claim_index = "ix_webhook_deliveries_status_next_attempt_at_id"
+    assert _uses_index(plan, dialect, claim_index), plan
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+    assert "Seq Scan on webhook_deliveries" not in plan, plan
