@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask.json.provider import DefaultJSONProvider
 
 from adapters.calendly_fixture import CalendlyFixtureFeed
 from adapters.sqlalchemy import Database
@@ -11,15 +10,10 @@ from adapters.webhooks.guard import AddressGuard, Resolver
 from app import api, cli, observability, problems
 from app.api.schemas import AppointmentSchema
 from app.config import Config
+from app.json_provider import OrjsonProvider
 from app.services import Services, install
 from domain.clock import SystemClock
 from domain.ports import Clock
-
-
-class OrderedJSONProvider(DefaultJSONProvider):
-    """JSON keys in the schemas' field order, as the OpenAPI document lists them."""
-
-    sort_keys = False
 
 
 def create_app(
@@ -30,7 +24,7 @@ def create_app(
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config.from_mapping(config.flask_settings())
-    app.json = OrderedJSONProvider(app)
+    app.json = OrjsonProvider(app)
     observability.install(app, config)
     install(
         app,

@@ -129,6 +129,13 @@ class AppointmentRepository(abc.ABC):
         """Scheduled appointments of the provider overlapping ``[lower, upper)``, by start."""
 
     @abc.abstractmethod
+    def provider_with_booked(
+        self, provider_id: int, lower: datetime, upper: datetime
+    ) -> tuple[Provider, list[BookedTime]] | None:
+        """The provider as ``ProviderRepository.get`` reads it, and the times of its
+        ``scheduled_for_provider`` in any order, in one read; None if there is no provider."""
+
+    @abc.abstractmethod
     def booked_times(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime
     ) -> dict[int, list[BookedTime]]:

@@ -21,11 +21,16 @@ from domain.model import (
     WeeklyWindow,
 )
 from domain.ports import AppointmentSearch, AvailabilityFeed, Clock, UnitOfWork
-from domain.scheduling import Schedule, check_booking, free_time, slots
+from domain.registry import POLICY_BOUNDS
+from domain.scheduling import Booked, Schedule, check_booking, free_time, slots
 
 #: Longest range one availability query may cover (docs/DECISIONS.md, "Query limits").
 MAX_QUERY_RANGE = timedelta(days=92)
 MIN_SLOT = timedelta(minutes=5)
+#: The largest buffer a provider may have (domain.registry.POLICY_BOUNDS).
+MAX_BUFFER = timedelta(
+    minutes=max(POLICY_BOUNDS["buffer_before"][1], POLICY_BOUNDS["buffer_after"][1])
+)
 MAX_SLOT = timedelta(minutes=1440)
 
 
@@ -36,18 +41,45 @@ def require_aware(*moments: datetime) -> None:
 
 
 def _schedule(
-    uow: UnitOfWork, provider: Provider, lower: datetime, upper: datetime, ignore: int | None = None
+    uow: UnitOfWork,
+    provider: Provider,
+    lower: datetime,
+    upper: datetime,
+    ignore: int | None = None,
+    booked: Sequence[Booked] | None = None,
 ) -> Schedule:
-    """What decides the provider's free time in ``[lower, upper)``, less appointment ``ignore``."""
+    """What decides the provider's free time in ``[lower, upper)``, less appointment ``ignore``;
+    ``booked``: the bookings, if already read with the provider (``_provider_with_booked``)."""
     assert provider.id is not None
-    pad = provider.buffer
-    booked = uow.appointments.scheduled_for_provider(provider.id, lower - pad, upper + pad)
+    if booked is None:
+        pad = provider.buffer
+        found = uow.appointments.scheduled_for_provider(provider.id, lower - pad, upper + pad)
+        booked = [a for a in found if a.id != ignore]
     return Schedule(
         provider=provider,
         windows=uow.windows.for_provider(provider.id),
-        appointments=[a for a in booked if a.id != ignore],
+        appointments=booked,
         overrides=uow.overrides.for_provider(provider.id, lower, upper),
     )
+
+
+def _provider_with_booked(
+    uow: UnitOfWork, provider_id: int, lower: datetime, upper: datetime
+) -> tuple[Provider, Sequence[Booked]] | None:
+    """The provider and every booking its buffer can bring into ``[lower, upper)``, in one
+    read widened by the largest buffer allowed (docs/DECISIONS.md, "One statement per
+    listing"); a row past the domain's bounds is read again with its own buffer."""
+    found = uow.appointments.provider_with_booked(
+        provider_id, lower - MAX_BUFFER, upper + MAX_BUFFER
+    )
+    if found is None:
+        return None
+    provider, booked = found
+    if provider.buffer > MAX_BUFFER:
+        pad = provider.buffer
+        wider = uow.appointments.booked_times([provider_id], lower - pad, upper + pad)
+        return provider, wider.get(provider_id, [])
+    return provider, booked
 
 
 def _provider(uow: UnitOfWork, provider_id: int) -> Provider:
@@ -116,12 +148,15 @@ def tagged_free_windows(
     if step is not None and duration is None:
         raise errors.InvalidRequest("step needs a duration")
     with uow:
-        provider = _provider(uow, provider_id)
+        found = _provider_with_booked(uow, provider_id, lower, upper)
+        if found is None:
+            raise errors.ProviderNotFound(provider_id)
+        provider, booked = found
         now = clock.now()
         version = availability_version(provider, lower, upper, duration, step, now)
         if known(version):
             return TaggedFreeWindows(version, None)
-        schedule = _schedule(uow, provider, lower, upper)
+        schedule = _schedule(uow, provider, lower, upper, booked=booked)
     return TaggedFreeWindows(version, slots(free_time(schedule, lower, upper, now), duration, step))
 
 
@@ -149,12 +184,13 @@ def book(
             replayed = replay(uow, idempotency_key, fingerprint, now)
             if replayed is not None:
                 return replayed
-        provider = uow.providers.get(provider_id)
-        if provider is None:
+        found = _provider_with_booked(uow, provider_id, *request)
+        if found is None:
             raise errors.UnknownReference(f"provider {provider_id} does not exist")
+        provider, booked = found
         if uow.clients.get(client_id) is None:
             raise errors.UnknownReference(f"client {client_id} does not exist")
-        _check(uow, provider, client_id, request, now)
+        _check(uow, provider, client_id, request, now, booked=booked)
         appointment = uow.appointments.add(
             Appointment(client_id, provider_id, starts_at, ends_at, created_at=now)
         )
@@ -175,12 +211,14 @@ def _check(
     request: Interval,
     now: datetime,
     moving: int | None = None,
+    booked: Sequence[Booked] | None = None,
 ) -> None:
-    """Apply the booking rules to ``request``, ignoring the appointment being ``moving``."""
+    """Apply the booking rules to ``request``, ignoring the appointment being ``moving``;
+    ``booked``: the provider's bookings, if already read with it."""
     assert provider.id is not None
     client_booked = uow.appointments.scheduled_for_client(client_id, *request)
     check_booking(
-        _schedule(uow, provider, *request, ignore=moving),
+        _schedule(uow, provider, *request, ignore=moving, booked=booked),
         request,
         now,
         [a for a in client_booked if a.id != moving],

@@ -16,7 +16,8 @@ from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy.deliveries import SqlDeliveryQueue
 from adapters.sqlalchemy.errors import translated
-from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION, ScheduleCaches, SqlAlchemyUnitOfWork
+from adapters.sqlalchemy.gateway import BEGIN_OPTION
+from adapters.sqlalchemy.unit_of_work import ScheduleCaches, SqlAlchemyUnitOfWork
 from adapters.sqlalchemy.webhooks import AppointmentRenderer, plain_appointment
 from domain.errors import StoreUnavailable
 
@@ -121,7 +122,8 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != "NONE":  # NONE: a read-only unit's statements each autocommit
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 class Database:

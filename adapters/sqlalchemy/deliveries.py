@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy import rows
 from adapters.sqlalchemy.errors import translated
+from adapters.sqlalchemy.gateway import BEGIN_OPTION
 from adapters.sqlalchemy.queries import Query
 from adapters.sqlalchemy.tables import (
     webhook_attempt_totals,
@@ -27,7 +28,6 @@ from adapters.sqlalchemy.tables import (
     webhook_endpoints,
     webhook_events,
 )
-from adapters.sqlalchemy.unit_of_work import BEGIN_OPTION
 from adapters.sqlalchemy.webhooks import DELIVERED, FAILED, PENDING
 from domain import ports
 from domain.delivery import Finished, outcome

@@ -12,6 +12,9 @@ from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.queries import Query
 
 Statement = Executable | Query
+#: Connection execution option read by the SQLite "begin" hook (adapters/sqlalchemy/database.py):
+#: ``DEFERRED`` (the default) or ``IMMEDIATE`` for the BEGIN it emits, ``NONE`` for none.
+BEGIN_OPTION = "scheduling_sqlite_begin"
 
 
 class Gateway:
@@ -40,16 +43,20 @@ class Gateway:
     def attach(self, connection: Connection, *, autocommit_reads: bool = False) -> None:
         """Use ``connection``; with ``autocommit_reads``, statements autocommit until a write.
 
-        On PostgreSQL's READ COMMITTED every statement sees its own snapshot anyway, so reads
-        made before a unit's first write lose nothing by running outside a transaction, and
-        a read-only unit saves its BEGIN and ROLLBACK round trips (docs/DECISIONS.md,
-        "Read-only units on PostgreSQL").
+        Reads made before a unit's first write lose nothing by running outside a transaction
+        (PostgreSQL's READ COMMITTED gives each statement its own snapshot anyway; on SQLite
+        each statement is its own transaction), and a read-only unit saves its BEGIN and
+        ROLLBACK (docs/DECISIONS.md, "Read-only units without a transaction").
         """
         self._connection = connection
         self._versions.clear()
         self._changed_schedules = False
         self._autocommit_reads = autocommit_reads
-        if autocommit_reads:
+        if not autocommit_reads:
+            return
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(**{BEGIN_OPTION: "NONE"})
+        else:
             connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def begin_transaction(self) -> None:
@@ -58,7 +65,10 @@ class Gateway:
             return
         connection = self.connection
         connection.rollback()  # ends SQLAlchemy's marker; autocommit reads left nothing open
-        connection.execution_options(isolation_level=connection.default_isolation_level)
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(**{BEGIN_OPTION: "DEFERRED"})
+        else:
+            connection.execution_options(isolation_level=connection.default_isolation_level)
         self._autocommit_reads = False
 
     def detach(self) -> Connection | None:

@@ -13,9 +13,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Column, ColumnElement, Select, bindparam, func, select, update
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    ColumnElement,
+    Select,
+    bindparam,
+    func,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 
 from adapters.sqlalchemy.tables import appointments, date_overrides, providers, weekly_windows
+from adapters.sqlalchemy.types import UtcDateTime
 from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
 from domain.ports import AppointmentSearch
 
@@ -60,6 +73,23 @@ def _scheduled_overlapping(owner: Column[int]) -> Select[Any]:
 _PROVIDER_APPOINTMENTS = _scheduled_overlapping(appointments.c.provider_id)
 _CLIENT_APPOINTMENTS = _scheduled_overlapping(appointments.c.client_id)
 _PROVIDER = select(providers).where(providers.c.id == bindparam("id"))
+#: The free-time listing's one read: the provider's row (``booked_*`` null), then one row per
+#: scheduled appointment overlapping the range with only ``booked_*`` set (docs/DECISIONS.md,
+#: "One statement per listing"). The first part's column types apply to every row.
+_PROVIDER_WITH_BOOKED = union_all(
+    select(
+        *providers.c,
+        type_coerce(null(), UtcDateTime()).label("booked_from"),
+        type_coerce(null(), UtcDateTime()).label("booked_to"),
+    ).where(providers.c.id == bindparam("owner_id")),
+    select(*[null() for _ in providers.c], appointments.c.starts_at, appointments.c.ends_at).where(
+        appointments.c.provider_id == bindparam("owner_id"),
+        appointments.c.status == SCHEDULED,
+        appointments.c.starts_at < bindparam("upper"),
+        appointments.c.starts_at > bindparam("earliest"),
+        appointments.c.ends_at > bindparam("lower"),
+    ),
+)
 _PROVIDER_WINDOWS = (
     select(weekly_windows)
     .where(weekly_windows.c.provider_id == bindparam("provider_id"))
@@ -139,6 +169,11 @@ def _overlap_params(owner_id: int, lower: datetime, upper: datetime) -> dict[str
 def provider_appointments(provider_id: int, lower: datetime, upper: datetime) -> Query:
     """Scheduled appointments of the provider overlapping ``[lower, upper)``."""
     return Query(_PROVIDER_APPOINTMENTS, _overlap_params(provider_id, lower, upper))
+
+
+def provider_with_booked(provider_id: int, lower: datetime, upper: datetime) -> Query:
+    """The provider's row and its scheduled appointments' times overlapping ``[lower, upper)``."""
+    return Query(_PROVIDER_WITH_BOOKED, _overlap_params(provider_id, lower, upper))
 
 
 def client_appointments(client_id: int, lower: datetime, upper: datetime) -> Query:

@@ -272,6 +272,19 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
         found = self._db.all(queries.provider_appointments(provider_id, lower, upper))
         return [rows.appointment(row) for row in found]
 
+    def provider_with_booked(
+        self, provider_id: int, lower: datetime, upper: datetime
+    ) -> tuple[Provider, list[BookedTime]] | None:
+        if not storable(provider_id):
+            return None
+        found = self._db.all(queries.provider_with_booked(provider_id, lower, upper))
+        head = next((row for row in found if row.id is not None), None)
+        if head is None:
+            return None
+        self._db.saw_version(head.id, head.schedule_version)
+        booked = [BookedTime(row.booked_from, row.booked_to) for row in found if row.id is None]
+        return rows.provider(head), booked
+
     def scheduled_for_client(
         self, client_id: int, lower: datetime, upper: datetime
     ) -> list[Appointment]:

@@ -13,7 +13,7 @@ from sqlalchemy import exc as sa_exc
 from adapters.sqlalchemy import repositories
 from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
-from adapters.sqlalchemy.gateway import Gateway
+from adapters.sqlalchemy.gateway import BEGIN_OPTION, Gateway
 from adapters.sqlalchemy.webhooks import (
     AppointmentRenderer,
     Outbox,
@@ -23,8 +23,6 @@ from adapters.sqlalchemy.webhooks import (
 from domain.model import DateOverride, Provider, WeeklyWindow
 from domain.ports import UnitOfWork
 
-#: Connection execution option read by the SQLite "begin" hook (adapters/sqlalchemy/database.py).
-BEGIN_OPTION = "scheduling_sqlite_begin"
 #: First keys of the PostgreSQL advisory locks taken by ``lock_schedules``.
 PROVIDER_LOCK, CLIENT_LOCK = 1, 2
 
@@ -70,10 +68,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self._gateway.is_open:
             raise RuntimeError("this unit of work is already open")
         with translated():
-            connection = self._engine.connect()
-            self._gateway.attach(
-                connection, autocommit_reads=connection.dialect.name == "postgresql"
-            )
+            self._gateway.attach(self._engine.connect(), autocommit_reads=True)
         return self
 
     def __exit__(
@@ -119,8 +114,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             if not self._began_immediate():
                 raise RuntimeError("the write lock must be taken before any query in the unit")
             return
+        self._gateway.begin_transaction()
         if self._gateway.dialect != "sqlite":
-            self._gateway.begin_transaction()
             return
         connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
         with translated():

@@ -28,7 +28,9 @@ _TIMESTAMP_DOC = "RFC 3339 with an offset (`Z` or `±hh:mm`); answered in UTC wi
 
 def format_utc(moment: datetime) -> str:
     """``2026-12-07T09:00:00Z``; fractions of a second only when there are some."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat()[:-6] + "Z"  # an instant in UTC ends with "+00:00"
 
 
 class UtcDateTime(fields.DateTime):

@@ -11,6 +11,7 @@ import logging
 import sys
 from typing import IO, Any
 
+import orjson
 import structlog
 from structlog.typing import Processor
 
@@ -55,7 +56,16 @@ def _shared() -> list[Processor]:
 def _renderers(log_format: str) -> list[Processor]:
     if log_format == "console":
         return [structlog.dev.ConsoleRenderer(colors=False)]
-    return [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+    return [
+        structlog.processors.format_exc_info,
+        structlog.processors.JSONRenderer(serializer=_orjson_text),
+    ]
+
+
+def _orjson_text(obj: Any, default: Any = None, **_ignored: Any) -> str:
+    """structlog's JSON line through orjson (a tenth of the standard library's time); what
+    orjson does not know goes to structlog's fallback, as with ``json.dumps``."""
+    return orjson.dumps(obj, default=default, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def formatter(log_format: str) -> structlog.stdlib.ProcessorFormatter:

@@ -136,6 +136,35 @@ def test_an_appointment_that_began_a_day_before_a_range_is_found(database: Datab
     assert found == [overnight, later]
 
 
+def test_the_listings_one_read_gives_the_provider_row_and_the_same_times_as_two_reads(
+    database: Database,
+) -> None:
+    practice = open_practice(database)
+    canceled = replace(
+        _booking(practice, 7, 13), status=AppointmentStatus.CANCELED, canceled_at=NOW
+    )
+    _store(
+        database,
+        _booking(practice, 6, 13, hours=24),  # began the day before, ends inside
+        _booking(practice, 7, 14, hours=2),
+        canceled,
+        _booking(practice, 7, 16),  # starts as the range ends: not overlapping
+    )
+    with database.unit_of_work() as uow:
+        found = uow.appointments.provider_with_booked(practice.provider_id, at(7, 12), at(7, 16))
+        provider = uow.providers.get(practice.provider_id)
+        expected = uow.appointments.scheduled_for_provider(
+            practice.provider_id, at(7, 12), at(7, 16)
+        )
+        unknown = practice.provider_id + 99
+        missing = uow.appointments.provider_with_booked(unknown, at(1, 0), at(9, 0))
+    assert found is not None and missing is None
+    row, booked = found
+    assert row == provider and row.booking_version == provider.booking_version == 4
+    assert sorted(booked) == [(a.starts_at, a.ends_at, True) for a in expected]
+    assert len(booked) == 2 and all(t.starts_at.tzinfo is UTC for t in booked)
+
+
 def test_has_active_sees_only_scheduled_appointments_with_that_provider(database: Database) -> None:
     practice = open_practice(database)
     [stored] = _store(database, _booking(practice, 7, 10))

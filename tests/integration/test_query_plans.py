@@ -130,6 +130,12 @@ HOT_QUERIES = {
         "ix_appointments_provider_id_starts_at",
         ("provider_id", "starts_at >", "starts_at <"),
     ),
+    # The free-time listing's one read: the provider's row, then its appointments' times.
+    "a provider's row and its appointments' times overlapping a week": (
+        queries.provider_with_booked(7, at(20, 0), at(27, 0)),
+        "ix_appointments_provider_id_starts_at",
+        ("provider_id", "starts_at >", "starts_at <"),
+    ),
     "a client's appointments overlapping a week": (
         queries.client_appointments(7, at(20, 0), at(27, 0)),
         "ix_appointments_client_id_starts_at",
@@ -183,7 +189,7 @@ def _index_condition(plan: str, dialect: str) -> str:
     """The conditions the index search itself applies, spaced like PostgreSQL's."""
     if dialect == "sqlite":
         return plan[plan.index(" (") :].replace(">", " >").replace("<", " <")
-    return next(line for line in plan.splitlines() if "Index Cond" in line)
+    return "\n".join(line for line in plan.splitlines() if "Index Cond" in line)
 
 
 PENDING_DELIVERIES = 2000

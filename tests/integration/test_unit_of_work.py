@@ -8,6 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import event
 
 from adapters.sqlalchemy import Database
 from adapters.sqlalchemy import database as database_module
@@ -147,19 +148,48 @@ def test_on_sqlite_a_unit_locked_for_writing_makes_another_writer_wait(
     assert _providers(database) == ["First", "Second"]
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_on_sqlite_a_unit_that_read_without_the_lock_cannot_write_after_another_writer(
+def test_reads_before_the_first_write_hold_no_snapshot_so_the_write_still_goes_through(
     database: Database,
 ) -> None:
-    """Why the lock exists: SQLite fails such a unit at once instead of letting it wait."""
+    """Reads before a unit's first write autocommit (docs/DECISIONS.md, "Read-only units
+    without a transaction"): a writer committing in between neither fails nor blocks it."""
     with database.unit_of_work() as reader:
         assert reader.providers.list(0, 10) == ([], 0)
         with database.unit_of_work() as writer:
             writer.providers.add(Provider("Meanwhile"))
             writer.commit()
-        with pytest.raises(StoreUnavailable):
-            reader.providers.add(Provider("Too late"))
-    assert _providers(database) == ["Meanwhile"]
+        assert reader.providers.list(0, 10)[1] == 1  # a fresh read sees the commit
+        reader.providers.add(Provider("Later"))
+        reader.commit()
+    assert _providers(database) == ["Meanwhile", "Later"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_a_read_only_unit_sends_no_begin_and_a_writing_one_does(
+    database: Database,
+) -> None:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        with database.unit_of_work() as uow:
+            uow.providers.list(0, 10)
+            uow.providers.get(1)
+        read_only, statements[:] = list(statements), []
+        with database.unit_of_work() as uow:
+            uow.providers.get(1)
+            uow.providers.add(Provider("Written"))
+            uow.commit()
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    assert read_only and not any(s.startswith("BEGIN") for s in read_only)
+    begins = [i for i, s in enumerate(statements) if s.startswith("BEGIN")]
+    inserts = [i for i, s in enumerate(statements) if s.startswith("INSERT")]
+    assert len(begins) == 1 and begins[0] < inserts[0]  # the write, not the read, began it
+    assert _providers(database) == ["Written"]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

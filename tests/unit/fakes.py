@@ -192,6 +192,14 @@ class FakeAppointments(AppointmentRepository):
     ) -> list[Appointment]:
         return [a for a in self._scheduled(lower, upper) if a.client_id == client_id]
 
+    def provider_with_booked(
+        self, provider_id: int, lower: datetime, upper: datetime
+    ) -> tuple[Provider, list[BookedTime]] | None:
+        provider = self._providers.get(provider_id)
+        if provider is None:
+            return None
+        return provider, self.booked_times([provider_id], lower, upper).get(provider_id, [])
+
     def booked_times(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime
     ) -> dict[int, list[BookedTime]]:

@@ -186,3 +186,22 @@ def test_reasons_longer_than_500_characters_are_refused(uow, clock):
     with pytest.raises(errors.InvalidRequest, match="500 characters"):
         DateOverride(1, monday("09:00"), monday("10:00"), reason="x" * 501)
     assert cancel(uow, clock, appointment.id, "x" * 500).cancel_reason == "x" * 500
+
+
+def test_a_buffer_longer_than_any_allowed_still_keeps_listed_time_clear(uow, clock):
+    """The listing reads bookings widened by the largest allowed buffer; a stored row beyond
+    the domain's bounds (written by hand, say) is read again with its own buffer."""
+    book_monday(uow, clock, "10:00", "10:30", client_id=1, provider_id=3)
+    assert [(w.start.hour, w.end.hour) for w in free_windows(uow, clock, 3, *monday_range())] == [
+        (9, 10),
+        (10, 17),
+    ]
+    next_monday = tuple(moment + timedelta(days=7) for moment in monday_range())
+    assert len(free_windows(uow, clock, 3, *next_monday)) == 1
+    provider = uow.providers.get(3)
+    uow.providers.table.rows[3] = replace(provider, buffer_after=8 * 24 * 60)  # 8 days
+    assert free_windows(uow, clock, 3, *next_monday) == []  # inside the buffer a week on
+
+
+def monday_range():
+    return monday("00:00"), monday("00:00") + timedelta(days=1)

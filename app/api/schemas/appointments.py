@@ -16,6 +16,7 @@ from marshmallow import (
 from app.api.fields import (
     Id,
     UtcDateTime,
+    format_utc,
     text,
 )
 from app.api.schemas.common import (
@@ -23,6 +24,7 @@ from app.api.schemas.common import (
     RangeQuerySchema,
     require_order,
 )
+from app.api.schemas.lean import LeanSchema
 from domain.model import (
     MAX_REASON_LENGTH,
     AppointmentStatus,
@@ -33,7 +35,7 @@ from domain.roster_services import MAX_PROVIDERS
 # --- appointments -----------------------------------------------------------------------
 
 
-class AppointmentSchema(Schema):
+class AppointmentSchema(LeanSchema):
     id = Id(required=True)
     client_id = Id(required=True)
     provider_id = Id(required=True)
@@ -62,6 +64,23 @@ class AppointmentSchema(Schema):
             "example": 1,
         },
     )
+
+    @staticmethod
+    def lean(obj: Any) -> dict[str, Any]:
+        canceled_at, canceled_by = obj.canceled_at, obj.canceled_by
+        return {
+            "id": obj.id,
+            "client_id": obj.client_id,
+            "provider_id": obj.provider_id,
+            "starts_at": format_utc(obj.starts_at),
+            "ends_at": format_utc(obj.ends_at),
+            "status": obj.status.value,
+            "created_at": format_utc(obj.created_at),
+            "canceled_at": None if canceled_at is None else format_utc(canceled_at),
+            "cancel_reason": obj.cancel_reason,
+            "canceled_by": None if canceled_by is None else canceled_by.value,
+            "sequence": obj.sequence,
+        }
 
 
 class BookingSchema(Schema):

@@ -17,11 +17,13 @@ from app.api.fields import (
     Id,
     StrictInteger,
     UtcDateTime,
+    format_utc,
 )
 from app.api.schemas.common import (
     QuerySchema,
     require_order,
 )
+from app.api.schemas.lean import LeanSchema
 from domain.roster_services import MAX_LIMIT, MAX_PROVIDERS
 
 # --- availability -----------------------------------------------------------------------
@@ -150,8 +152,20 @@ class WindowSchema(Schema):
     ends_at = UtcDateTime(attribute="end", required=True)
 
 
-class AvailabilitySchema(Schema):
+class AvailabilitySchema(LeanSchema):
     provider_id = Id(required=True)
     lower = UtcDateTime(data_key="from", required=True)
     upper = UtcDateTime(data_key="to", required=True)
     availabilities = fields.List(fields.Nested(WindowSchema), required=True)
+
+    @staticmethod
+    def lean(obj: Any) -> dict[str, Any]:
+        return {
+            "provider_id": obj["provider_id"],
+            "from": format_utc(obj["lower"]),
+            "to": format_utc(obj["upper"]),
+            "availabilities": [
+                {"starts_at": format_utc(w.start), "ends_at": format_utc(w.end)}
+                for w in obj["availabilities"]
+            ],
+        }
