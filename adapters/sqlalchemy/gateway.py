@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, Executable, Row
 from sqlalchemy.sql.dml import UpdateBase
 
+from adapters.sqlalchemy import prepared
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.queries import Query
 
@@ -104,6 +105,15 @@ class Gateway:
     def all(self, statement: Statement) -> Sequence[Row[Any]]:
         with translated():
             return self._execute(statement).all()
+
+    def fetch(self, statement: prepared.Prepared, params: Any) -> list[Any]:
+        """A hot read's rows as tuples, on the driver's cursor (adapters/sqlalchemy/prepared.py),
+        inside the unit's transaction once it has one."""
+        connection = self.connection
+        with translated():
+            if not self._autocommit_reads and not connection.in_transaction():
+                connection.begin()  # SQLite's BEGIN, as Connection.execute would emit it
+            return prepared.fetch(connection, statement, params)
 
     def first(self, statement: Statement) -> Row[Any] | None:
         with translated():

@@ -27,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 
+from adapters.sqlalchemy.prepared import Prepared
 from adapters.sqlalchemy.tables import appointments, date_overrides, providers, weekly_windows
 from adapters.sqlalchemy.types import UtcDateTime
 from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
@@ -76,19 +77,23 @@ _PROVIDER = select(providers).where(providers.c.id == bindparam("id"))
 #: The free-time listing's one read: the provider's row (``booked_*`` null), then one row per
 #: scheduled appointment overlapping the range with only ``booked_*`` set (docs/DECISIONS.md,
 #: "One statement per listing"). The first part's column types apply to every row.
-_PROVIDER_WITH_BOOKED = union_all(
-    select(
-        *providers.c,
-        type_coerce(null(), UtcDateTime()).label("booked_from"),
-        type_coerce(null(), UtcDateTime()).label("booked_to"),
-    ).where(providers.c.id == bindparam("owner_id")),
-    select(*[null() for _ in providers.c], appointments.c.starts_at, appointments.c.ends_at).where(
-        appointments.c.provider_id == bindparam("owner_id"),
-        appointments.c.status == SCHEDULED,
-        appointments.c.starts_at < bindparam("upper"),
-        appointments.c.starts_at > bindparam("earliest"),
-        appointments.c.ends_at > bindparam("lower"),
-    ),
+_PROVIDER_WITH_BOOKED = Prepared(
+    union_all(
+        select(
+            *providers.c,
+            type_coerce(null(), UtcDateTime()).label("booked_from"),
+            type_coerce(null(), UtcDateTime()).label("booked_to"),
+        ).where(providers.c.id == bindparam("owner_id")),
+        select(
+            *[null() for _ in providers.c], appointments.c.starts_at, appointments.c.ends_at
+        ).where(
+            appointments.c.provider_id == bindparam("owner_id"),
+            appointments.c.status == SCHEDULED,
+            appointments.c.starts_at < bindparam("upper"),
+            appointments.c.starts_at > bindparam("earliest"),
+            appointments.c.ends_at > bindparam("lower"),
+        ),
+    )
 )
 _PROVIDER_WINDOWS = (
     select(weekly_windows)
@@ -172,7 +177,8 @@ def provider_appointments(provider_id: int, lower: datetime, upper: datetime) ->
 
 
 def provider_with_booked(provider_id: int, lower: datetime, upper: datetime) -> Query:
-    """The provider's row and its scheduled appointments' times overlapping ``[lower, upper)``."""
+    """The provider's row and its scheduled appointments' times overlapping ``[lower, upper)``;
+    a ``Prepared`` statement (run with ``Gateway.fetch``)."""
     return Query(_PROVIDER_WITH_BOOKED, _overlap_params(provider_id, lower, upper))
 
 

@@ -277,13 +277,17 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
     ) -> tuple[Provider, list[BookedTime]] | None:
         if not storable(provider_id):
             return None
-        found = self._db.all(queries.provider_with_booked(provider_id, lower, upper))
-        head = next((row for row in found if row.id is not None), None)
+        query = queries.provider_with_booked(provider_id, lower, upper)
+        statement = query.statement
+        found = self._db.fetch(statement, query.params)
+        key, start, end = (statement.index[k] for k in ("id", "booked_from", "booked_to"))
+        head = next((row for row in found if row[key] is not None), None)
         if head is None:
             return None
-        self._db.saw_version(head.id, head.schedule_version)
-        booked = [BookedTime(row.booked_from, row.booked_to) for row in found if row.id is None]
-        return rows.provider(head), booked
+        provider = rows.provider(statement.named(head))
+        self._db.saw_version(provider_id, provider.schedule_version)
+        booked = [BookedTime(row[start], row[end]) for row in found if row[key] is None]
+        return provider, booked
 
     def scheduled_for_client(
         self, client_id: int, lower: datetime, upper: datetime

@@ -26,11 +26,14 @@ _DIGITS = re.compile(r"-?[0-9]+")
 _TIMESTAMP_DOC = "RFC 3339 with an offset (`Z` or `±hh:mm`); answered in UTC with `Z`."
 
 
+def in_utc(moment: datetime) -> datetime:
+    """The same instant with UTC as its zone (unchanged if it already is)."""
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
 def format_utc(moment: datetime) -> str:
     """``2026-12-07T09:00:00Z``; fractions of a second only when there are some."""
-    if moment.tzinfo is not UTC:
-        moment = moment.astimezone(UTC)
-    return moment.isoformat()[:-6] + "Z"  # an instant in UTC ends with "+00:00"
+    return in_utc(moment).isoformat()[:-6] + "Z"  # an instant in UTC ends with "+00:00"
 
 
 class UtcDateTime(fields.DateTime):

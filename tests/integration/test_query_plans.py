@@ -18,6 +18,7 @@ from sqlalchemy import Connection, event, insert, text
 
 from adapters.sqlalchemy import Database, queries
 from adapters.sqlalchemy.deliveries import due_query
+from adapters.sqlalchemy.prepared import Prepared
 from adapters.sqlalchemy.tables import (
     appointments,
     clients,
@@ -118,7 +119,10 @@ def _explaining(connection: Connection, prefix: str) -> Iterator[None]:
 def _plan(connection: Connection, query: queries.Query) -> str:
     sqlite = connection.dialect.name == "sqlite"
     with _explaining(connection, "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "):
-        rows = connection.execute(query.statement, query.params).all()
+        statement = query.statement
+        if isinstance(statement, Prepared):  # run on the driver's cursor when served
+            statement = statement.statement
+        rows = connection.execute(statement, query.params).all()
     return "\n".join(str(row[-1]) for row in rows)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,25 @@ def test_a_connection_in_steady_use_that_died_fails_once_then_the_pool_reconnect
         uow.providers.list(0, 10)
     with database.unit_of_work() as uow:
         assert [p.name for p in uow.providers.list(0, 10)[0]] == ["Before"]
+
+
+@ONLY_POSTGRES
+def test_a_hot_read_on_a_dead_connection_fails_once_then_the_pool_reconnects(
+    database: Database, database_url: str
+) -> None:
+    """The listing's read runs on the driver's cursor (adapters/sqlalchemy/prepared.py): a
+    dead connection is still a StoreUnavailable, and invalidated so the pool replaces it."""
+    with database.unit_of_work() as uow:
+        provider = uow.providers.add(Provider("Before"))
+        uow.commit()
+    assert provider.id is not None
+    week = (datetime(2030, 1, 7, tzinfo=UTC), datetime(2030, 1, 14, tzinfo=UTC))
+    assert _kill_other_backends(database_url) >= 1
+    with pytest.raises(StoreUnavailable), database.unit_of_work() as uow:
+        uow.appointments.provider_with_booked(provider.id, *week)
+    with database.unit_of_work() as uow:
+        found = uow.appointments.provider_with_booked(provider.id, *week)
+    assert found is not None and found[0].name == "Before" and found[1] == []
 
 
 @ONLY_POSTGRES

@@ -17,7 +17,7 @@ from app.api.fields import (
     Id,
     StrictInteger,
     UtcDateTime,
-    format_utc,
+    in_utc,
 )
 from app.api.schemas.common import (
     QuerySchema,
@@ -160,12 +160,14 @@ class AvailabilitySchema(LeanSchema):
 
     @staticmethod
     def lean(obj: Any) -> dict[str, Any]:
+        """Instants stay ``datetime``s in UTC, which the app's encoder writes as the field
+        would (app/json_provider.py): the longest answer's formatting, done in C."""
         return {
             "provider_id": obj["provider_id"],
-            "from": format_utc(obj["lower"]),
-            "to": format_utc(obj["upper"]),
+            "from": in_utc(obj["lower"]),
+            "to": in_utc(obj["upper"]),
             "availabilities": [
-                {"starts_at": format_utc(w.start), "ends_at": format_utc(w.end)}
+                {"starts_at": in_utc(w.start), "ends_at": in_utc(w.end)}
                 for w in obj["availabilities"]
             ],
         }
