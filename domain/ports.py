@@ -136,6 +136,13 @@ class AppointmentRepository(abc.ABC):
         ``scheduled_for_provider`` in any order, in one read; None if there is no provider."""
 
     @abc.abstractmethod
+    def client_with_booked(
+        self, client_id: int, lower: datetime, upper: datetime
+    ) -> list[BookedTime] | None:
+        """The times of ``scheduled_for_client`` in any order, read with the client's row in
+        one read; None if there is no such client."""
+
+    @abc.abstractmethod
     def booked_times(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime
     ) -> dict[int, list[BookedTime]]:

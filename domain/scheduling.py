@@ -17,7 +17,6 @@ from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, split, subtract
 from domain.model import (
     MAX_APPOINTMENT_LENGTH,
-    Appointment,
     DateOverride,
     OverrideKind,
     Provider,
@@ -125,7 +124,7 @@ def check_booking(
     schedule: Schedule,
     request: Interval,
     now: datetime,
-    client_appointments: Iterable[Appointment],
+    client_appointments: Iterable[Booked],
     is_returning_client: bool,
 ) -> None:
     """Raise the domain error that refuses ``request``, or return if it may be booked.

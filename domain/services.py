@@ -188,9 +188,10 @@ def book(
         if found is None:
             raise errors.UnknownReference(f"provider {provider_id} does not exist")
         provider, booked = found
-        if uow.clients.get(client_id) is None:
+        client_booked = uow.appointments.client_with_booked(client_id, *request)
+        if client_booked is None:
             raise errors.UnknownReference(f"client {client_id} does not exist")
-        _check(uow, provider, client_id, request, now, booked=booked)
+        _check(uow, provider, client_id, request, now, booked=(booked, client_booked))
         appointment = uow.appointments.add(
             Appointment(client_id, provider_id, starts_at, ends_at, created_at=now)
         )
@@ -211,17 +212,23 @@ def _check(
     request: Interval,
     now: datetime,
     moving: int | None = None,
-    booked: Sequence[Booked] | None = None,
+    booked: tuple[Sequence[Booked], Sequence[Booked]] | None = None,
 ) -> None:
     """Apply the booking rules to ``request``, ignoring the appointment being ``moving``;
-    ``booked``: the provider's bookings, if already read with it."""
+    ``booked``: the provider's and the client's bookings, if already read."""
     assert provider.id is not None
-    client_booked = uow.appointments.scheduled_for_client(client_id, *request)
+    if booked is None:
+        found = uow.appointments.scheduled_for_client(client_id, *request)
+        schedule = _schedule(uow, provider, *request, ignore=moving)
+        client_booked: Sequence[Booked] = [a for a in found if a.id != moving]
+    else:
+        schedule = _schedule(uow, provider, *request, booked=booked[0])
+        client_booked = booked[1]
     check_booking(
-        _schedule(uow, provider, *request, ignore=moving, booked=booked),
+        schedule,
         request,
         now,
-        [a for a in client_booked if a.id != moving],
+        client_booked,
         # Only a provider closed to new clients needs to know (one query saved per booking).
         is_returning_client=not provider.accepts_new_clients
         and uow.appointments.has_active(client_id, provider.id),

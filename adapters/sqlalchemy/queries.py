@@ -28,7 +28,13 @@ from sqlalchemy import (
 )
 
 from adapters.sqlalchemy.prepared import Prepared
-from adapters.sqlalchemy.tables import appointments, date_overrides, providers, weekly_windows
+from adapters.sqlalchemy.tables import (
+    appointments,
+    clients,
+    date_overrides,
+    providers,
+    weekly_windows,
+)
 from adapters.sqlalchemy.types import UtcDateTime
 from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
 from domain.ports import AppointmentSearch
@@ -71,6 +77,18 @@ def _scheduled_overlapping(owner: Column[int]) -> Select[Any]:
     )
 
 
+def _booked_times(owner: Column[int], padding: list[Any]) -> Select[Any]:
+    """``padding`` columns, then the times of the owner's scheduled appointments overlapping
+    ``[lower, upper)``: the second part of a row-and-bookings union."""
+    return select(*padding, appointments.c.starts_at, appointments.c.ends_at).where(
+        owner == bindparam("owner_id"),
+        appointments.c.status == SCHEDULED,
+        appointments.c.starts_at < bindparam("upper"),
+        appointments.c.starts_at > bindparam("earliest"),
+        appointments.c.ends_at > bindparam("lower"),
+    )
+
+
 _PROVIDER_APPOINTMENTS = _scheduled_overlapping(appointments.c.provider_id)
 _CLIENT_APPOINTMENTS = _scheduled_overlapping(appointments.c.client_id)
 _PROVIDER = select(providers).where(providers.c.id == bindparam("id"))
@@ -84,15 +102,19 @@ _PROVIDER_WITH_BOOKED = Prepared(
             type_coerce(null(), UtcDateTime()).label("booked_from"),
             type_coerce(null(), UtcDateTime()).label("booked_to"),
         ).where(providers.c.id == bindparam("owner_id")),
+        _booked_times(appointments.c.provider_id, [null() for _ in providers.c]),
+    )
+)
+#: A booking's read of its client: the client's id (``booked_*`` null), then the times of the
+#: client's scheduled appointments overlapping the booking (one row each, ``id`` null).
+_CLIENT_WITH_BOOKED = Prepared(
+    union_all(
         select(
-            *[null() for _ in providers.c], appointments.c.starts_at, appointments.c.ends_at
-        ).where(
-            appointments.c.provider_id == bindparam("owner_id"),
-            appointments.c.status == SCHEDULED,
-            appointments.c.starts_at < bindparam("upper"),
-            appointments.c.starts_at > bindparam("earliest"),
-            appointments.c.ends_at > bindparam("lower"),
-        ),
+            clients.c.id,
+            type_coerce(null(), UtcDateTime()).label("booked_from"),
+            type_coerce(null(), UtcDateTime()).label("booked_to"),
+        ).where(clients.c.id == bindparam("owner_id")),
+        _booked_times(appointments.c.client_id, [null()]),
     )
 )
 _PROVIDER_WINDOWS = (
@@ -180,6 +202,12 @@ def provider_with_booked(provider_id: int, lower: datetime, upper: datetime) -> 
     """The provider's row and its scheduled appointments' times overlapping ``[lower, upper)``;
     a ``Prepared`` statement (run with ``Gateway.fetch``)."""
     return Query(_PROVIDER_WITH_BOOKED, _overlap_params(provider_id, lower, upper))
+
+
+def client_with_booked(client_id: int, lower: datetime, upper: datetime) -> Query:
+    """The client's id and its scheduled appointments' times overlapping ``[lower, upper)``;
+    a ``Prepared`` statement (run with ``Gateway.fetch``)."""
+    return Query(_CLIENT_WITH_BOOKED, _overlap_params(client_id, lower, upper))
 
 
 def client_appointments(client_id: int, lower: datetime, upper: datetime) -> Query:

@@ -289,6 +289,17 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
         booked = [BookedTime(row[start], row[end]) for row in found if row[key] is None]
         return provider, booked
 
+    def client_with_booked(
+        self, client_id: int, lower: datetime, upper: datetime
+    ) -> list[BookedTime] | None:
+        if not storable(client_id):
+            return None
+        query = queries.client_with_booked(client_id, lower, upper)
+        found = self._db.fetch(query.statement, query.params)
+        if not any(row[0] is not None for row in found):
+            return None
+        return [BookedTime(row[1], row[2]) for row in found if row[0] is None]
+
     def scheduled_for_client(
         self, client_id: int, lower: datetime, upper: datetime
     ) -> list[Appointment]:

@@ -15,6 +15,7 @@ from sqlalchemy import ARRAY, Integer, bindparam, delete, func, insert, literal,
 
 from adapters.sqlalchemy import rows
 from adapters.sqlalchemy.gateway import Gateway
+from adapters.sqlalchemy.prepared import Prepared
 from adapters.sqlalchemy.queries import Query
 from adapters.sqlalchemy.repositories import _Repository, storable
 from adapters.sqlalchemy.tables import (
@@ -35,8 +36,11 @@ PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 _INSERT_EVENT = insert(webhook_events)
 _INSERT_DELIVERY = insert(webhook_deliveries)
-_ENABLED_ENDPOINTS = select(webhook_endpoints.c.id, webhook_endpoints.c.events).where(
-    webhook_endpoints.c.enabled.is_(True)
+#: Read by every booking: on the driver's cursor (adapters/sqlalchemy/prepared.py).
+_ENABLED_ENDPOINTS = Prepared(
+    select(webhook_endpoints.c.id, webhook_endpoints.c.events).where(
+        webhook_endpoints.c.enabled.is_(True)
+    )
 )
 _NEW_EVENT = (
     insert(webhook_events)
@@ -98,9 +102,9 @@ class Outbox(ports.EventOutbox):
     def add(self, event: Event) -> None:
         """Nothing is written when no enabled endpoint subscribes: nobody would receive it."""
         subscribed = [
-            row.id
-            for row in self._db.all(Query(_ENABLED_ENDPOINTS, {}))
-            if event.type.value in json.loads(row.events)
+            endpoint_id
+            for endpoint_id, events in self._db.fetch(_ENABLED_ENDPOINTS, {})
+            if event.type.value in json.loads(events)
         ]
         if not subscribed:
             return

@@ -165,6 +165,23 @@ def test_the_listings_one_read_gives_the_provider_row_and_the_same_times_as_two_
     assert len(booked) == 2 and all(t.starts_at.tzinfo is UTC for t in booked)
 
 
+def test_a_bookings_one_read_of_its_client_gives_the_same_times_as_scheduled_for_client(
+    database: Database,
+) -> None:
+    practice = open_practice(database)
+    canceled = replace(
+        _booking(practice, 7, 13), status=AppointmentStatus.CANCELED, canceled_at=NOW
+    )
+    _store(database, _booking(practice, 6, 13, hours=24), canceled, _booking(practice, 7, 16))
+    with database.unit_of_work() as uow:
+        found = uow.appointments.client_with_booked(practice.client_id, at(7, 12), at(7, 16))
+        expected = uow.appointments.scheduled_for_client(practice.client_id, at(7, 12), at(7, 16))
+        idle = uow.appointments.client_with_booked(practice.other_client_id, at(7, 12), at(7, 16))
+        missing = uow.appointments.client_with_booked(practice.client_id + 99, at(1, 0), at(9, 0))
+    assert found == [(a.starts_at, a.ends_at, True) for a in expected] and len(found) == 1
+    assert idle == [] and missing is None
+
+
 def test_has_active_sees_only_scheduled_appointments_with_that_provider(database: Database) -> None:
     practice = open_practice(database)
     [stored] = _store(database, _booking(practice, 7, 10))

@@ -140,6 +140,11 @@ HOT_QUERIES = {
         "ix_appointments_provider_id_starts_at",
         ("provider_id", "starts_at >", "starts_at <"),
     ),
+    "a client's row and its appointments' times (a booking's one read of its client)": (
+        queries.client_with_booked(7, at(20, 0), at(27, 0)),
+        "ix_appointments_client_id_starts_at",
+        ("client_id", "starts_at >", "starts_at <"),
+    ),
     "a client's appointments overlapping a week": (
         queries.client_appointments(7, at(20, 0), at(27, 0)),
         "ix_appointments_client_id_starts_at",

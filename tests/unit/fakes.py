@@ -150,9 +150,10 @@ def _overlaps(appointment: Appointment, lower: datetime, upper: datetime) -> boo
 
 
 class FakeAppointments(AppointmentRepository):
-    def __init__(self, providers: FakeProviders) -> None:
+    def __init__(self, providers: FakeProviders, clients: FakeClients) -> None:
         self.table: _Table[Appointment] = _Table()
         self._providers = providers
+        self._clients = clients
 
     def get(self, appointment_id: int) -> Appointment | None:
         return self.table.rows.get(appointment_id)
@@ -198,7 +199,18 @@ class FakeAppointments(AppointmentRepository):
         provider = self._providers.get(provider_id)
         if provider is None:
             return None
-        return provider, self.booked_times([provider_id], lower, upper).get(provider_id, [])
+        scheduled = self._scheduled(lower, upper)
+        return provider, [
+            BookedTime(a.starts_at, a.ends_at) for a in scheduled if a.provider_id == provider_id
+        ]
+
+    def client_with_booked(
+        self, client_id: int, lower: datetime, upper: datetime
+    ) -> list[BookedTime] | None:
+        if client_id not in self._clients.table.rows:
+            return None
+        found = self.scheduled_for_client(client_id, lower, upper)
+        return [BookedTime(a.starts_at, a.ends_at) for a in found]
 
     def booked_times(
         self, provider_ids: Sequence[int], lower: datetime, upper: datetime
@@ -338,7 +350,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.providers = FakeProviders()
         self.clients = FakeClients()
         self.windows = FakeWindows()
-        self.appointments = FakeAppointments(self.providers)
+        self.appointments = FakeAppointments(self.providers, self.clients)
         self.idempotency = FakeIdempotency()
         self.overrides = FakeOverrides()
         self.outbox = FakeOutbox()
