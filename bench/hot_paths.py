@@ -65,6 +65,7 @@ def post_environs(app: Any, count: int, rng: random.Random, providers: int) -> l
         answer = client.get(f"/providers/{provider}/availabilities", query_string=query)
         for slot in answer.get_json()["availabilities"][::2][:5]:
             bodies.append({"client_id": provider, "provider_id": provider, **slot})
+    rng.shuffle(bodies)  # providers in random order, as under load
     return [
         EnvironBuilder(path="/appointments", method="POST", json=body).get_environ()
         for body in bodies[:count]

@@ -135,12 +135,13 @@ def tagged_free_windows(
     upper: datetime,
     duration: timedelta | None = None,
     step: timedelta | None = None,
-    known: Callable[[AvailabilityVersion], bool] = lambda _version: False,
+    known: Callable[[AvailabilityVersion], bool] | None = None,
 ) -> TaggedFreeWindows:
     """``free_windows``, tagged; computed only if ``known`` does not know its version.
 
-    The version comes from the provider's row alone (domain/conditional.py), so a known one
-    costs one read.
+    The version comes from the provider's row alone (domain/conditional.py): with ``known``
+    (a revalidation) the row is read first and a known version costs that one read; without,
+    the row and the bookings are one read (docs/DECISIONS.md, "One statement per listing").
     """
     check_range(lower, upper, MAX_QUERY_RANGE)
     check_slot_length("duration", duration)
@@ -148,13 +149,17 @@ def tagged_free_windows(
     if step is not None and duration is None:
         raise errors.InvalidRequest("step needs a duration")
     with uow:
-        found = _provider_with_booked(uow, provider_id, lower, upper)
+        found = (
+            _provider_with_booked(uow, provider_id, lower, upper)
+            if known is None
+            else (_provider(uow, provider_id), None)
+        )
         if found is None:
             raise errors.ProviderNotFound(provider_id)
         provider, booked = found
         now = clock.now()
         version = availability_version(provider, lower, upper, duration, step, now)
-        if known(version):
+        if known is not None and known(version):
             return TaggedFreeWindows(version, None)
         schedule = _schedule(uow, provider, lower, upper, booked=booked)
     return TaggedFreeWindows(version, slots(free_time(schedule, lower, upper, now), duration, step))

@@ -30,6 +30,7 @@ class Gateway:
         self._versions: dict[int, int] = {}
         self._changed_schedules = False
         self._autocommit_reads = False
+        self._read_outside = False  # a Prepared read ran in autocommit since the last end
 
     @property
     def connection(self) -> Connection:
@@ -50,6 +51,7 @@ class Gateway:
         ROLLBACK (docs/DECISIONS.md, "Read-only units without a transaction").
         """
         self._connection = connection
+        self._read_outside = False
         self._versions.clear()
         self._changed_schedules = False
         self._autocommit_reads = autocommit_reads
@@ -113,7 +115,15 @@ class Gateway:
         with translated():
             if not self._autocommit_reads and not connection.in_transaction():
                 connection.begin()  # SQLite's BEGIN, as Connection.execute would emit it
+            self._read_outside = self._read_outside or not connection.in_transaction()
             return prepared.fetch(connection, statement, params)
+
+    def has_queried(self) -> bool:
+        """Whether a statement ran since the unit's last commit or rollback."""
+        return self._read_outside or self.connection.in_transaction()
+
+    def ended_transaction(self) -> None:
+        self._read_outside = False
 
     def first(self, statement: Statement) -> Row[Any] | None:
         with translated():

@@ -91,7 +91,7 @@ def _booked_times(owner: Column[int], padding: list[Any]) -> Select[Any]:
 
 _PROVIDER_APPOINTMENTS = _scheduled_overlapping(appointments.c.provider_id)
 _CLIENT_APPOINTMENTS = _scheduled_overlapping(appointments.c.client_id)
-_PROVIDER = select(providers).where(providers.c.id == bindparam("id"))
+_PROVIDER = Prepared(select(providers).where(providers.c.id == bindparam("id")))
 #: The free-time listing's one read: the provider's row (``booked_*`` null), then one row per
 #: scheduled appointment overlapping the range with only ``booked_*`` set (docs/DECISIONS.md,
 #: "One statement per listing"). The first part's column types apply to every row.

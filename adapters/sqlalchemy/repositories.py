@@ -108,11 +108,13 @@ class ProviderRepository(_Repository, ports.ProviderRepository):
         """The provider; its schedule version is noted for the unit's cache lookups."""
         if not storable(provider_id):
             return None
-        row = self._db.first(queries.provider(provider_id))
-        if row is None:
+        query = queries.provider(provider_id)
+        found = self._db.fetch(query.statement, query.params)
+        if not found:
             return None
-        self._db.saw_version(row.id, row.schedule_version)
-        return rows.provider(row)
+        provider = rows.provider(query.statement.named(found[0]))
+        self._db.saw_version(provider_id, provider.schedule_version)
+        return provider
 
     def add(self, provider: Provider) -> Provider:
         new_id = self._insert(rows.provider_values(provider), provider.id)

@@ -110,8 +110,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         the transaction's first query, except that after BEGIN IMMEDIATE it is a no-op.
         """
         connection = self._gateway.connection
-        if connection.in_transaction():
-            if not self._began_immediate():
+        if self._gateway.has_queried():
+            if not connection.in_transaction() or not self._began_immediate():
                 raise RuntimeError("the write lock must be taken before any query in the unit")
             return
         self._gateway.begin_transaction()
@@ -154,6 +154,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def _begin_next_deferred(self) -> None:
         """The write lock was for the transaction that just ended, not the next one."""
         if self._gateway.is_open:
+            self._gateway.ended_transaction()
             self._gateway.connection.execution_options(**{BEGIN_OPTION: "DEFERRED"})
 
     def _advisory_locks(self, provider_ids: Sequence[int], client_id: int | None) -> None:

@@ -73,7 +73,7 @@ class Availabilities(MethodView):
             query["upper"],
             _minutes(query.get("duration")),
             _minutes(query.get("step")),
-            known=blp.is_known,
+            known=blp.known_check(),
         )
         blp.set_etag(tagged.version)  # a 304 when the client knows it
         return {"provider_id": provider_id, **query, "availabilities": tagged.windows}

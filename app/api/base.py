@@ -166,6 +166,10 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
             return False
         return self._generate_etag(version) in request.if_none_match
 
+    def known_check(self) -> Callable[[Any], bool] | None:
+        """``is_known``, or None when the request has no If-None-Match (nothing is known)."""
+        return self.is_known if request.if_none_match else None
+
     def if_match(self, schema: Any) -> Callable[[Any], bool] | None:
         """If-Match as a check on the current resource (dumped with ``schema``) that a use
         case runs under its lock; None when the request has no If-Match."""

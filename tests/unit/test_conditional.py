@@ -58,20 +58,18 @@ class UntouchableWindows(FakeWindows):
         raise AssertionError("a known version must not read the windows")
 
 
-class OneReadAppointments(FakeAppointments):
-    """Only the listing's one read (the row with the bookings) is allowed."""
-
+class UntouchableAppointments(FakeAppointments):
     def scheduled_for_provider(self, provider_id, lower, upper):
-        raise AssertionError("a known version must read nothing but the provider's row")
+        raise AssertionError("a known version must not read the appointments")
 
-    booked_times = scheduled_for_client = scheduled_for_provider
+    booked_times = provider_with_booked = scheduled_for_provider
 
 
-def test_a_known_version_is_one_read_and_computes_nothing(uow, clock):
+def test_a_known_version_reads_the_provider_alone_and_computes_nothing(uow, clock):
     computed = tagged_free_windows(uow, clock, 1, MONDAY, TUESDAY)
     assert computed.windows == free_windows(uow, clock, 1, MONDAY, TUESDAY)
     uow.windows = UntouchableWindows()
-    uow.appointments = OneReadAppointments(uow.providers, uow.clients)
+    uow.appointments = UntouchableAppointments(uow.providers, uow.clients)
     known = tagged_free_windows(uow, clock, 1, MONDAY, TUESDAY, known=computed.version.__eq__)
     assert known.windows is None and known.version == computed.version
 
