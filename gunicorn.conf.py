@@ -34,9 +34,10 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5  # only used by non-sync workers; sync workers close each connection
 
-# Recycle workers now and then, staggered so they do not all restart at once.
-max_requests = 10000
-max_requests_jitter = 1000
+# Recycle workers now and then, staggered so they do not all restart at once; rarely enough
+# that a worker's schedule caches pay for themselves (docs/DECISIONS.md, "Recycling workers").
+max_requests = 100_000
+max_requests_jitter = 10_000
 
 # Request limits (the body limit is the app's MAX_CONTENT_LENGTH). The request line is the
 # largest gunicorn allows: a query with a 500-character reason fits, and a roster search may

@@ -40,12 +40,19 @@ class _Compiled:
             return values
         return tuple(values[name] for name in self.positions)
 
-    def processed(self, raw: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        results = self.results
-        return [
-            tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True))
-            for row in raw
-        ]
+    def processed(self, raw: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        """Rows with each value its type processes (NULLs, the most of a union's, skipped)."""
+        active = [(i, p) for i, p in enumerate(self.results) if p is not None]
+        if not active:
+            return list(raw)
+        rows: list[Sequence[Any]] = []
+        for found in raw:
+            row = list(found)
+            for i, process in active:
+                if row[i] is not None:
+                    row[i] = process(row[i])
+            rows.append(row)
+        return rows
 
 
 class Prepared:
