@@ -28,6 +28,8 @@ GROWTH_RATIO = 1.2
 #: plain one's, the roster's absolute p50, and a worker's memory after the roster runs.
 ROSTER_RATIO, ROSTER_NAMED_RATIO, POOL_RATIO = 40.0, 6.0, 1.5
 ROSTER_P50_MS, WORKER_RSS_MB = 100.0, 100.0
+#: Issue 13: server CPU per request over the bare endpoint's, in the same round.
+CPU_COST = {GET: {"sqlite": 3.0, "postgresql": 3.5}, POST: {"sqlite": 5.0, "postgresql": 5.0}}
 SIZE = "size MB"  # in Measurement.loads, beside the seconds of each step
 
 
@@ -58,6 +60,11 @@ class Measurement:
         """Requests/s over the bare endpoint's in the same round; the median over rounds."""
         pairs = zip(self.results[target], self.results[BARE], strict=True)
         return statistics.median(r.rps / bare.rps for r, bare in pairs)
+
+    def cpu_cost(self, target: str) -> float:
+        """Server CPU per request over the bare endpoint's in the same round (median)."""
+        pairs = zip(self.results[target], self.results[BARE], strict=True)
+        return statistics.median(r.cpu_ms / bare.cpu_ms for r, bare in pairs)
 
     def not_modified_cost(self) -> float:
         """Server CPU per 304 over CPU per full GET, in the same round (median over rounds)."""
@@ -129,6 +136,8 @@ def _runs_table(m: Measurement) -> Iterator[str]:
         "POST/bare",
         "GET p50 {}/{}".format(*map(short, m.sizes)),
         "304/GET CPU per request",
+        "GET/bare CPU per request",
+        "POST/bare CPU per request",
     )
     header = [f"{t}: req/s, p50, p99 ms" for t in TARGETS] + list(ratios)
     yield "| run | " + " | ".join(header) + " |"
@@ -141,6 +150,8 @@ def _runs_table(m: Measurement) -> Iterator[str]:
             f"{r[POST].rps / r[BARE].rps:.2f}",
             f"{r[GET].p50_us / r[GET_SMALL].p50_us:.2f}",
             f"{r[NOT_MODIFIED].cpu_ms / r[GET].cpu_ms:.2f}",
+            f"{r[GET].cpu_ms / r[BARE].cpu_ms:.2f}",
+            f"{r[POST].cpu_ms / r[BARE].cpu_ms:.2f}",
         ]
         yield f"| {run + 1} | " + " | ".join(cells) + " |"
 
@@ -161,6 +172,8 @@ def targets(ms: list[Measurement]) -> Iterator[str]:
     """One row per target of the issue, one column per database: figure and verdict."""
     small, big = (short(n) for n in ms[0].sizes[::-1])
     rows: list[tuple[str, Callable[[Measurement], tuple[str, bool]]]] = [
+        ("GET server CPU ≤ 3.0× bare's (SQLite), ≤ 3.5× (PostgreSQL)", lambda m: _cpu(m, GET)),
+        ("POST server CPU ≤ 5× bare's", lambda m: _cpu(m, POST)),
         ("GET ≥ 0.35× bare (SQLite), ≥ 0.25× (PostgreSQL)", _get_ratio),
         ("POST ≥ 0.15× bare", _post_ratio),
         ("GET p99 ≤ 4× p50 at 32 connections", lambda m: _tail(m, GET)),
@@ -190,6 +203,11 @@ def targets(ms: list[Measurement]) -> Iterator[str]:
 
 def _get_ratio(m: Measurement) -> tuple[str, bool]:
     return f"{m.ratio(GET):.2f}×", m.ratio(GET) >= GET_RATIO[m.database]
+
+
+def _cpu(m: Measurement, target: str) -> tuple[str, bool]:
+    cost = m.cpu_cost(target)
+    return f"{cost:.2f}×", cost <= CPU_COST[target][m.database]
 
 
 def _post_ratio(m: Measurement) -> tuple[str, bool]:

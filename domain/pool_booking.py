@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from domain import errors
 from domain.events import EventType, appointment_changed
@@ -13,7 +14,7 @@ from domain.model import Appointment, IdempotencyRecord, Provider
 from domain.ports import Clock, UnitOfWork
 from domain.roster import ranked, week_of
 from domain.roster_services import MAX_PROVIDERS, named_providers, schedules_of
-from domain.scheduling import check_booking
+from domain.scheduling import Booked, check_booking
 from domain.services import replay, require_aware
 
 
@@ -46,10 +47,12 @@ def book_any(
             if replayed is not None:
                 return replayed
         providers = named_providers(uow, pool)
-        if uow.clients.get(client_id) is None:
+        client_booked = uow.appointments.client_with_booked(client_id, *request)
+        if client_booked is None:
             raise errors.UnknownReference(f"client {client_id} does not exist")
         counts = uow.appointments.scheduled_counts(pool, *week_of(starts_at))
-        chosen = _first_bookable(uow, ranked(providers, counts), client_id, request, now)
+        client = _Client(client_id, client_booked)
+        chosen = _first_bookable(uow, ranked(providers, counts), client, request, now)
         assert chosen.id is not None
         appointment = uow.appointments.add(
             Appointment(client_id, chosen.id, starts_at, ends_at, created_at=now)
@@ -74,21 +77,31 @@ def _fingerprint(client_id: int, pool: Sequence[int], request: Interval) -> str:
     return f"{client_id}|pool:{','.join(map(str, pool))}|{start}|{end}"
 
 
+class _Client(NamedTuple):
+    """The client booking, and the times it is already booked around the request."""
+
+    id: int
+    booked: Sequence[Booked]
+
+
 def _first_bookable(
-    uow: UnitOfWork, providers: Sequence[Provider], client_id: int, request: Interval, now: datetime
+    uow: UnitOfWork,
+    providers: Sequence[Provider],
+    client: _Client,
+    request: Interval,
+    now: datetime,
 ) -> Provider:
     """The first of ``providers`` who may take ``request`` now; if none, the refusal that
     says why."""
     schedules = schedules_of(uow, providers, *request)
-    client_booked = uow.appointments.scheduled_for_client(client_id, *request)
     closed = [p.id for p in providers if p.id is not None and not p.accepts_new_clients]
-    returning = uow.appointments.active_with(client_id, closed) if closed else set()
+    returning = uow.appointments.active_with(client.id, closed) if closed else set()
     refusals: list[errors.DomainError] = []
     for provider in providers:
         assert provider.id is not None
         try:
             check_booking(
-                schedules[provider.id], request, now, client_booked, provider.id in returning
+                schedules[provider.id], request, now, client.booked, provider.id in returning
             )
         except errors.DomainError as refusal:
             refusals.append(refusal)

@@ -23,7 +23,7 @@ from app.api.schemas.common import (
     QuerySchema,
     require_order,
 )
-from app.api.schemas.lean import LeanSchema
+from app.api.schemas.lean import LeanQuery, LeanSchema
 from domain.roster_services import MAX_LIMIT, MAX_PROVIDERS
 
 # --- availability -----------------------------------------------------------------------
@@ -58,7 +58,7 @@ class SlotRangeQuerySchema(QuerySchema):
         require_order(data, "lower", "upper", "from to")
 
 
-class AvailabilityQuerySchema(SlotRangeQuerySchema):
+class AvailabilityQuerySchema(SlotRangeQuerySchema, LeanQuery):
     upper = _range_end(92)
     duration = _minutes({"description": "Cut free windows into slots of this many minutes."})
     step = _minutes(
@@ -75,6 +75,12 @@ class AvailabilityQuerySchema(SlotRangeQuerySchema):
     def _step_needs_duration(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
         if "step" in data and "duration" not in data:
             raise ValidationError("Needs a duration.", "step")
+
+    def lean_valid(self, values: Mapping[str, Any]) -> bool:
+        """What the full load checks beyond each field (required, ordered, step with duration)."""
+        if "lower" not in values or "upper" not in values:
+            return False
+        return values["upper"] > values["lower"] and ("step" not in values or "duration" in values)
 
 
 class RosterQuerySchema(SlotRangeQuerySchema):

@@ -1,15 +1,19 @@
-"""Schemas of hot responses that dump without marshmallow's per-field machinery.
+"""Schemas of hot requests and responses that skip marshmallow's schema-level machinery.
 
-The schema still documents the response (the OpenAPI document is built from its fields);
-``lean`` builds the same dict in one plain function, and tests/unit/test_lean_dump.py proves
-the two agree (docs/DECISIONS.md, "Encoding responses").
+The schema still documents the request or response (the OpenAPI document is built from its
+fields). ``LeanSchema.lean`` builds a response's dict in one plain function; ``LeanQuery``
+loads the common, valid query through each field alone and falls back to the full load for
+anything else, errors included. tests/e2e/test_response_encoding.py and
+tests/e2e/test_lean_queries.py prove each agrees with marshmallow (docs/DECISIONS.md,
+"Encoding responses").
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema
+from marshmallow import Schema, ValidationError
 
 
 class LeanSchema(Schema):
@@ -29,3 +33,28 @@ class LeanSchema(Schema):
     def field_dump(self, obj: Any, *, many: bool | None = None) -> Any:
         """marshmallow's own dump, field by field: what ``lean`` must agree with."""
         return super().dump(obj, many=many)
+
+
+class LeanQuery(Schema):
+    """A query schema whose ``load`` first tries each parameter's own field and then
+    ``lean_valid``; whenever either has a doubt, marshmallow's full load decides."""
+
+    def lean_valid(self, values: Mapping[str, Any]) -> bool:
+        raise NotImplementedError
+
+    def load(self, data: Any, *, many: Any = None, partial: Any = None, unknown: Any = None) -> Any:
+        quick = None if many or partial or unknown else self._quick(data)
+        if quick is not None:
+            return quick
+        return super().load(data, many=many, partial=partial, unknown=unknown)
+
+    def _quick(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        by_key = {field.data_key or name: (name, field) for name, field in self.load_fields.items()}
+        values = {}
+        try:
+            for key in data:
+                name, field = by_key[key]  # KeyError: unknown here, so the full load's call
+                values[name] = field.deserialize(data[key], key, data)
+        except (KeyError, ValidationError):
+            return None
+        return values if self.lean_valid(values) else None
