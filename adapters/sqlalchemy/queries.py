@@ -63,16 +63,22 @@ def overlapping(lower: datetime, upper: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
+def _owned_and_overlapping(owner: Column[int]) -> list[ColumnElement[bool]]:
+    """The owner's scheduled appointments overlapping ``[lower, upper)``, as bound parameters
+    (``owner_id``, ``lower``, ``upper``, ``earliest``: ``_overlap_params``)."""
+    return [
+        owner == bindparam("owner_id"),
+        appointments.c.status == SCHEDULED,
+        appointments.c.starts_at < bindparam("upper"),
+        appointments.c.starts_at > bindparam("earliest"),
+        appointments.c.ends_at > bindparam("lower"),
+    ]
+
+
 def _scheduled_overlapping(owner: Column[int]) -> Select[Any]:
     return (
         select(appointments)
-        .where(
-            owner == bindparam("owner_id"),
-            appointments.c.status == SCHEDULED,
-            appointments.c.starts_at < bindparam("upper"),
-            appointments.c.starts_at > bindparam("earliest"),
-            appointments.c.ends_at > bindparam("lower"),
-        )
+        .where(*_owned_and_overlapping(owner))
         .order_by(appointments.c.starts_at, appointments.c.id)
     )
 
@@ -80,13 +86,8 @@ def _scheduled_overlapping(owner: Column[int]) -> Select[Any]:
 def _booked_times(owner: Column[int], padding: list[Any]) -> Select[Any]:
     """``padding`` columns, then the times of the owner's scheduled appointments overlapping
     ``[lower, upper)``: the second part of a row-and-bookings union."""
-    return select(*padding, appointments.c.starts_at, appointments.c.ends_at).where(
-        owner == bindparam("owner_id"),
-        appointments.c.status == SCHEDULED,
-        appointments.c.starts_at < bindparam("upper"),
-        appointments.c.starts_at > bindparam("earliest"),
-        appointments.c.ends_at > bindparam("lower"),
-    )
+    columns = (*padding, appointments.c.starts_at, appointments.c.ends_at)
+    return select(*columns).where(*_owned_and_overlapping(owner))
 
 
 _PROVIDER_APPOINTMENTS = _scheduled_overlapping(appointments.c.provider_id)
