@@ -42,8 +42,8 @@ class Gateway:
     def is_open(self) -> bool:
         return self._connection is not None
 
-    def attach(self, connection: Connection, *, autocommit_reads: bool = False) -> None:
-        """Use ``connection``; with ``autocommit_reads``, statements autocommit until a write.
+    def attach(self, connection: Connection) -> None:
+        """Use ``connection``; its statements autocommit until the unit's first write.
 
         Reads made before a unit's first write lose nothing by running outside a transaction
         (PostgreSQL's READ COMMITTED gives each statement its own snapshot anyway; on SQLite
@@ -54,9 +54,7 @@ class Gateway:
         self._read_outside = False
         self._versions.clear()
         self._changed_schedules = False
-        self._autocommit_reads = autocommit_reads
-        if not autocommit_reads:
-            return
+        self._autocommit_reads = True
         if connection.dialect.name == "sqlite":
             connection.execution_options(**{BEGIN_OPTION: "NONE"})
         else:

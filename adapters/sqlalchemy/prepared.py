@@ -29,7 +29,7 @@ class _Compiled:
     compiled: Any  # sqlalchemy.sql.compiler.SQLCompiler
     positions: Sequence[str] | None  # parameter order for positional paramstyles
     binds: Mapping[str, Processor]
-    results: tuple[Processor, ...]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, processor), if it has one
 
     def arguments(self, params: Mapping[str, Any]) -> Any:
         values = self.compiled.construct_params(params)
@@ -42,13 +42,12 @@ class _Compiled:
 
     def processed(self, raw: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
         """Rows with each value its type processes (NULLs, the most of a union's, skipped)."""
-        active = [(i, p) for i, p in enumerate(self.results) if p is not None]
-        if not active:
+        if not self.results:
             return list(raw)
         rows: list[Sequence[Any]] = []
         for found in raw:
             row = list(found)
-            for i, process in active:
+            for i, process in self.results:
                 if row[i] is not None:
                     row[i] = process(row[i])
             rows.append(row)
@@ -81,10 +80,11 @@ class Prepared:
             name: bind.type.dialect_impl(dialect).bind_processor(dialect)
             for name, bind in compiled.binds.items()
         }
-        results = tuple(
+        processors = (
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in self.statement.selected_columns
         )
+        results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
         return _Compiled(compiled.string, compiled, compiled.positiontup, binds, results)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.sqlalchemy import queries, rows
 from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.gateway import Gateway
+from adapters.sqlalchemy.prepared import Prepared
 from adapters.sqlalchemy.tables import (
     appointments,
     clients,
@@ -97,6 +98,14 @@ class _Repository:
         return result.rowcount == 1
 
 
+def _seen_provider(gateway: Gateway, statement: Prepared, row: Sequence[Any]) -> Provider:
+    """The provider in ``row`` of a prepared read; its schedule version noted for the cache."""
+    provider = rows.provider(statement.named(row))
+    assert provider.id is not None
+    gateway.saw_version(provider.id, provider.schedule_version)
+    return provider
+
+
 class ProviderRepository(_Repository, ports.ProviderRepository):
     table = providers
 
@@ -110,11 +119,7 @@ class ProviderRepository(_Repository, ports.ProviderRepository):
             return None
         query = queries.provider(provider_id)
         found = self._db.fetch(query.statement, query.params)
-        if not found:
-            return None
-        provider = rows.provider(query.statement.named(found[0]))
-        self._db.saw_version(provider_id, provider.schedule_version)
-        return provider
+        return _seen_provider(self._db, query.statement, found[0]) if found else None
 
     def add(self, provider: Provider) -> Provider:
         new_id = self._insert(rows.provider_values(provider), provider.id)
@@ -286,10 +291,8 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
         head = next((row for row in found if row[key] is not None), None)
         if head is None:
             return None
-        provider = rows.provider(statement.named(head))
-        self._db.saw_version(provider_id, provider.schedule_version)
         booked = [BookedTime(row[start], row[end]) for row in found if row[key] is None]
-        return provider, booked
+        return _seen_provider(self._db, statement, head), booked
 
     def client_with_booked(
         self, client_id: int, lower: datetime, upper: datetime

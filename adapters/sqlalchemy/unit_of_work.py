@@ -68,7 +68,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         if self._gateway.is_open:
             raise RuntimeError("this unit of work is already open")
         with translated():
-            self._gateway.attach(self._engine.connect(), autocommit_reads=True)
+            self._gateway.attach(self._engine.connect())
         return self
 
     def __exit__(

@@ -11,9 +11,11 @@ tests/e2e/test_lean_queries.py prove each agrees with marshmallow (docs/DECISION
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from marshmallow import Schema, ValidationError
+from marshmallow.fields import Field
 
 
 class LeanSchema(Schema):
@@ -48,8 +50,12 @@ class LeanQuery(Schema):
             return quick
         return super().load(data, many=many, partial=partial, unknown=unknown)
 
+    @cached_property
+    def _by_key(self) -> dict[str, tuple[str, Field[Any]]]:
+        return {field.data_key or name: (name, field) for name, field in self.load_fields.items()}
+
     def _quick(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
-        by_key = {field.data_key or name: (name, field) for name, field in self.load_fields.items()}
+        by_key = self._by_key
         values = {}
         try:
             for key in data:
