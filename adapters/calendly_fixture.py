@@ -7,7 +7,7 @@ in one of two shapes:
 - a flat list of slots, each carrying ``provider_id``.
 
 This adapter checks only the file and its shape; slot contents are validated by the domain
-(``domain.feed.parse_slots``). Every failure is a ``FeedError``, never a bare exception;
+(``domain.rules.feed.parse_slots``). Every failure is a ``FeedError``, never a bare exception;
 its messages never name the file's path, since they may reach API clients.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Never, TypeGuard
 
 from domain.errors import FeedError
-from domain.ports import RawSlot
+from domain.rules.feed import RawSlot
 
 #: Refuse files larger than this: a weekly availability feed is a few kilobytes.
 MAX_FEED_BYTES = 10 * 1024 * 1024

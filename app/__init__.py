@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from adapters.calendly_fixture import CalendlyFixtureFeed
+from adapters.clock import SystemClock
 from adapters.sqlalchemy import Database
 from adapters.webhooks.guard import AddressGuard, Resolver
 from app import api, cli, observability, problems
@@ -12,8 +13,7 @@ from app.api.schemas import AppointmentSchema
 from app.config import Config
 from app.json_provider import OrjsonProvider
 from app.services import Services, install
-from domain.clock import SystemClock
-from domain.ports import Clock
+from domain.ports.clock import Clock
 
 
 def create_app(

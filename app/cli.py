@@ -17,10 +17,10 @@ from app.observability.metrics import metrics
 from app.services import Services, services
 from app.worker import deliver_webhooks
 from domain import errors
-from domain.feed import parse_slots
 from domain.model import Client, Provider
-from domain.registry import create_client, create_provider, get_provider, list_providers
-from domain.services import sync_availability
+from domain.rules.feed import parse_slots
+from domain.use_cases.directory import create_client, create_provider, get_provider, list_providers
+from domain.use_cases.weekly_availability import sync_availability
 
 DEMO_PROVIDERS = (
     Provider("Dr. Maya Thompson", "maya.thompson@example.com", "America/New_York"),

@@ -247,7 +247,7 @@ def _scrub(text: str, path: str) -> str:
 
 
 def _invalid_windows(error: errors.InvalidWindows) -> Response:
-    """422 naming each bad window, as a feed's problems are named (domain/feed.py)."""
+    """422 naming each bad window, as a feed's problems are named (domain/rules/feed.py)."""
     return kind_response(
         VALIDATION, "Some windows are invalid; see errors.", {"windows": error.problems}
     )

@@ -9,7 +9,10 @@ from typing import Protocol
 from flask import Flask, current_app
 
 from app.config import WebhookConfig
-from domain.ports import AvailabilityFeed, Clock, DeliveryQueue, HostGuard, UnitOfWork
+from domain.ports.clock import Clock
+from domain.ports.delivery import DeliveryQueue, HostGuard
+from domain.ports.feed import AvailabilityFeed
+from domain.ports.unit_of_work import UnitOfWork
 
 EXTENSION = "scheduling"
 

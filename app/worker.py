@@ -20,7 +20,7 @@ from adapters.webhooks.sender import HttpSender
 from adapters.webhooks.worker import Worker, WorkerSettings
 from app.config import WebhookConfig
 from app.services import services
-from domain.webhooks import scaled
+from domain.rules.retries import scaled
 
 
 def settings(config: WebhookConfig) -> WorkerSettings:

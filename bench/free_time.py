@@ -13,8 +13,9 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from domain.model import Appointment, Provider, Weekday, WeeklyWindow, WeekTime
-from domain.scheduling import Schedule, free_time
+from domain.model import Appointment, Provider
+from domain.rules.scheduling import Schedule, free_time
+from domain.windows import Weekday, WeeklyWindow, WeekTime
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 RANGE = timedelta(days=90)
@@ -32,7 +33,9 @@ def make_schedule(windows: int, appointments: int, seed: int = 7) -> Schedule:
     for _ in range(appointments):
         begin = START + timedelta(minutes=rng.randrange(0, int(RANGE.total_seconds() // 60), 15))
         booked.append(Appointment(1, 1, begin, begin + timedelta(minutes=30), created_at=START))
-    booked.sort(key=lambda a: a.starts_at)  # repositories return them by start (domain.ports)
+    booked.sort(
+        key=lambda a: a.starts_at
+    )  # repositories return them by start (domain.ports.appointments)
     return Schedule(Provider("Bench", timezone="America/New_York", id=1), weekly, booked)
 
 

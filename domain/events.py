@@ -1,8 +1,9 @@
-"""What each change tells other systems: events, written to the outbox in the change's unit.
+"""What each change tells other systems: the events, written to the outbox in the change's unit.
 
-An event is recorded with ``uow.outbox.add`` inside the unit of work that makes the change,
-so it is stored if and only if the change commits (docs/DECISIONS.md, "Transactional
-outbox"). The outbox renders its body; the domain only says what happened to what.
+A use case records one with ``domain.use_cases.common.appointment_changed`` or
+``schedule_changed`` inside the unit of work that makes the change, so it is stored if and
+only if the change commits (docs/DECISIONS.md, "Transactional outbox"). The outbox renders
+its body; the domain only says what happened to what.
 """
 
 from __future__ import annotations
@@ -11,12 +12,8 @@ import enum
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from domain.model import Appointment
-
-if TYPE_CHECKING:
-    from domain.ports import UnitOfWork
 
 
 class EventType(enum.StrEnum):
@@ -53,23 +50,3 @@ class Event:
     occurred_at: datetime | None = None
     """When it happened; None lets the outbox stamp the time it records the event."""
     id: str = field(default_factory=new_event_id)
-
-
-def appointment_changed(
-    uow: UnitOfWork, kind: EventType, appointment: Appointment, now: datetime
-) -> None:
-    """Record that ``appointment`` was booked, moved or canceled, in ``uow``'s transaction."""
-    uow.outbox.add(Event(kind, appointment.provider_id, appointment, occurred_at=now))
-
-
-def schedule_changed(
-    uow: UnitOfWork, provider_id: int, *changes: ScheduleChange, now: datetime | None = None
-) -> None:
-    """Record that the provider's free time may have changed, in ``uow``'s transaction.
-
-    Every use case that changes windows, time off, extra time or a policy that shapes free
-    time calls this once, after the change and before committing.
-    """
-    uow.outbox.add(
-        Event(EventType.SCHEDULE_CHANGED, provider_id, changes=tuple(changes), occurred_at=now)
-    )

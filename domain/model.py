@@ -9,28 +9,13 @@ from typing import NamedTuple
 
 from domain.errors import InvalidRequest
 
-MINUTES_PER_DAY = 24 * 60
-MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 #: Longest appointment accepted; also bounds the lower side of overlap queries
 #: (docs/DECISIONS.md, "Maximum appointment length").
 MAX_APPOINTMENT_LENGTH = timedelta(hours=24)
-DEFAULT_SOURCE = "calendly"
 #: Longest cancellation or time-off reason, in characters.
 MAX_REASON_LENGTH = 500
 #: How long an Idempotency-Key is honoured (docs/DECISIONS.md, "Idempotent booking").
 IDEMPOTENCY_KEY_RETENTION = timedelta(hours=24)
-
-
-class Weekday(enum.IntEnum):
-    """ISO weekday order, Monday first, matching ``date.weekday()``."""
-
-    MONDAY = 0
-    TUESDAY = 1
-    WEDNESDAY = 2
-    THURSDAY = 3
-    FRIDAY = 4
-    SATURDAY = 5
-    SUNDAY = 6
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -98,49 +83,6 @@ class Client:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class WeekTime:
-    """A wall-clock moment in a week: a weekday and minutes since that day's midnight."""
-
-    day: Weekday
-    minute: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.minute < MINUTES_PER_DAY:
-            raise ValueError(f"minute of day out of range: {self.minute}")
-
-    @property
-    def minute_of_week(self) -> int:
-        return self.day * MINUTES_PER_DAY + self.minute
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklyWindow:
-    """A recurring weekly availability window in the provider's wall-clock time.
-
-    The window may cross midnight or the week boundary (Sunday to Monday); its length is
-    ``(end - start) mod 7 days`` and is always positive.
-    """
-
-    provider_id: int
-    external_id: str
-    start: WeekTime
-    end: WeekTime
-    source: str = DEFAULT_SOURCE
-    id: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.length_minutes == 0:
-            raise ValueError("a weekly window cannot have zero length")
-
-    @property
-    def length_minutes(self) -> int:
-        return (self.end.minute_of_week - self.start.minute_of_week) % MINUTES_PER_WEEK
-
-    def same_schedule(self, other: WeeklyWindow) -> bool:
-        return (self.start, self.end) == (other.start, other.end)
-
-
 @dataclass(frozen=True, slots=True)
 class Appointment:
     client_id: int
@@ -188,7 +130,7 @@ class Appointment:
 class BookedTime(NamedTuple):
     """When a provider is booked: a scheduled appointment's time, without its details.
 
-    What free time needs of an appointment (``domain.scheduling.Booked``); the roster search
+    What free time needs of an appointment (``domain.rules.scheduling.Booked``); the roster search
     reads only this, for every provider at once.
     """
 
@@ -222,20 +164,6 @@ class IdempotencyRecord:
     fingerprint: str
     appointment_id: int
     created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    provider_id: int
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    problems: tuple[str, ...] = field(default=())
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted)
 
 
 def _check_reason(reason: str | None) -> None:

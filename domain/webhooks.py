@@ -1,14 +1,13 @@
-"""Webhook endpoints and the delivery policy: retries, backoff, when an endpoint is disabled.
+"""Webhook endpoints, their deliveries and attempts: the data the outbox and the worker share.
 
-See docs/DECISIONS.md, "Webhook delivery".
+The retry policy that decides what follows an attempt is ``domain.rules.retries``
+(docs/DECISIONS.md, "Webhook delivery").
 """
 
 from __future__ import annotations
 
 import base64
-import random
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,18 +18,6 @@ MAX_URL_LENGTH = 2048
 MAX_DESCRIPTION_LENGTH = 500
 #: How long the previous secret still signs deliveries after a rotation.
 SECRET_OVERLAP = timedelta(hours=24)
-#: An endpoint whose deliveries have all failed this long is disabled.
-DISABLE_AFTER = timedelta(days=3)
-#: Wait after each failed attempt: attempt 1 failing waits the first, and so on; after the
-#: last, the delivery is failed. Ten attempts over about three days.
-RETRY_DELAYS = tuple(
-    timedelta(seconds=s) for s in (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
-)
-#: Jitter: each wait is stretched by a random fraction up to this.
-JITTER = 0.2
-#: Longest Retry-After honoured; a longer one is cut to this.
-MAX_RETRY_AFTER = timedelta(hours=24)
-GONE = 410
 
 
 def new_secret() -> str:
@@ -118,29 +105,11 @@ class Decision:
     disable: str | None = None
 
 
-def decide(
-    attempt: int,
-    outcome: Outcome,
-    now: datetime,
-    failing_since: datetime | None,
-    delays: Sequence[timedelta] = RETRY_DELAYS,
-    rng: random.Random | None = None,
-) -> Decision:
-    """The delivery's next step after attempt number ``attempt`` (1 for the first)."""
-    if outcome.succeeded:
-        return Decision(True, None)
-    if outcome.status == GONE:
-        return Decision(False, None, "the receiver answered 410 Gone")
-    if failing_since is not None and now - failing_since >= DISABLE_AFTER:
-        return Decision(False, None, "every delivery failed for 3 days")
-    if attempt > len(delays):
-        return Decision(False, None)
-    wait = delays[attempt - 1] * (1 + JITTER * (rng or random).random())
-    if outcome.retry_after is not None:
-        wait = min(outcome.retry_after, MAX_RETRY_AFTER)
-    return Decision(False, now + wait)
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """An attempt made: what the receiver did, what follows, and when it ended."""
 
-
-def scaled(scale: float) -> tuple[timedelta, ...]:
-    """The retry schedule with every wait multiplied by ``scale`` (tests use a small one)."""
-    return tuple(delay * scale for delay in RETRY_DELAYS)
+    claim: Claim
+    outcome: Outcome
+    decision: Decision
+    at: datetime

@@ -29,10 +29,10 @@ from adapters.sqlalchemy.tables import (
     webhook_events,
 )
 from adapters.sqlalchemy.webhooks import DELIVERED, FAILED, PENDING
-from domain import ports
-from domain.delivery import Finished, outcome
 from domain.events import EventType
-from domain.webhooks import Claim
+from domain.ports.delivery import DeliveryQueue
+from domain.rules.retries import outcome
+from domain.webhooks import Claim, Finished
 
 #: Candidates read per claim, per delivery wanted: room to skip busy endpoints.
 _OVERSCAN = 4
@@ -111,7 +111,7 @@ def due_query(dialect: str, now: datetime, limit: int) -> Query:
     return Query(statement, {"now": now, "limit": limit})
 
 
-class SqlDeliveryQueue(ports.DeliveryQueue):
+class SqlDeliveryQueue(DeliveryQueue):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 

@@ -37,7 +37,7 @@ from adapters.sqlalchemy.tables import (
 )
 from adapters.sqlalchemy.types import UtcDateTime
 from domain.model import MAX_APPOINTMENT_LENGTH, AppointmentStatus
-from domain.ports import AppointmentSearch
+from domain.ports.appointments import AppointmentSearch
 
 SCHEDULED = AppointmentStatus.SCHEDULED.value
 

@@ -23,7 +23,7 @@ from adapters.sqlalchemy.tables import (
     providers,
     weekly_windows,
 )
-from domain import errors, ports
+from domain import errors
 from domain.model import (
     MAX_APPOINTMENT_LENGTH,
     Appointment,
@@ -32,8 +32,10 @@ from domain.model import (
     DateOverride,
     IdempotencyRecord,
     Provider,
-    WeeklyWindow,
 )
+from domain.ports import appointments as appointment_port
+from domain.ports import repositories as port
+from domain.windows import WeeklyWindow
 
 T = TypeVar("T")
 #: Ids are 32-bit integers; anything else names no row (and must not reach the driver).
@@ -106,7 +108,7 @@ def _seen_provider(gateway: Gateway, statement: Prepared, row: Sequence[Any]) ->
     return provider
 
 
-class ProviderRepository(_Repository, ports.ProviderRepository):
+class ProviderRepository(_Repository, port.ProviderRepository):
     table = providers
 
     def __init__(self, gateway: Gateway, memo: RowMemo[Provider] | None = None) -> None:
@@ -147,7 +149,7 @@ class ProviderRepository(_Repository, ports.ProviderRepository):
         return self._page(offset, limit, rows.provider)
 
 
-class ClientRepository(_Repository, ports.ClientRepository):
+class ClientRepository(_Repository, port.ClientRepository):
     table = clients
 
     def get(self, client_id: int) -> Client | None:
@@ -215,7 +217,7 @@ class _ScheduleRepository(_Repository):
         self._db.run(queries.bump_schedule(provider_id))
 
 
-class WeeklyWindowRepository(_ScheduleRepository, ports.WeeklyWindowRepository):
+class WeeklyWindowRepository(_ScheduleRepository, port.WeeklyWindowRepository):
     table = weekly_windows
 
     def for_provider(self, provider_id: int) -> list[WeeklyWindow]:
@@ -252,7 +254,7 @@ class WeeklyWindowRepository(_ScheduleRepository, ports.WeeklyWindowRepository):
             self._changed(window.provider_id)
 
 
-class AppointmentRepository(_Repository, ports.AppointmentRepository):
+class AppointmentRepository(_Repository, appointment_port.AppointmentRepository):
     table = appointments
 
     def get(self, appointment_id: int) -> Appointment | None:
@@ -354,7 +356,7 @@ class AppointmentRepository(_Repository, ports.AppointmentRepository):
         return self._db.first(statement) is not None
 
     def search(
-        self, criteria: ports.AppointmentSearch, offset: int, limit: int
+        self, criteria: appointment_port.AppointmentSearch, offset: int, limit: int
     ) -> tuple[list[Appointment], int]:
         owners = (criteria.provider_id, criteria.client_id)
         if any(owner is not None and not storable(owner) for owner in owners):
@@ -386,7 +388,7 @@ def _require_bounded(appointment: Appointment) -> None:
         raise errors.TooLong(f"an appointment may last at most {MAX_APPOINTMENT_LENGTH}")
 
 
-class DateOverrideRepository(_ScheduleRepository, ports.DateOverrideRepository):
+class DateOverrideRepository(_ScheduleRepository, port.DateOverrideRepository):
     table = date_overrides
 
     def get(self, override_id: int) -> DateOverride | None:
@@ -442,7 +444,7 @@ class DateOverrideRepository(_ScheduleRepository, ports.DateOverrideRepository):
         return _by_provider(rows.date_override(row) for row in found)
 
 
-class IdempotencyRepository(_Repository, ports.IdempotencyRepository):
+class IdempotencyRepository(_Repository, port.IdempotencyRepository):
     table = idempotency_keys
 
     def get(self, key: str) -> IdempotencyRecord | None:

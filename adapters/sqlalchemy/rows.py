@@ -19,11 +19,9 @@ from domain.model import (
     IdempotencyRecord,
     OverrideKind,
     Provider,
-    Weekday,
-    WeeklyWindow,
-    WeekTime,
 )
 from domain.webhooks import Attempt, Endpoint
+from domain.windows import Weekday, WeeklyWindow, WeekTime
 
 Values = dict[str, Any]
 

@@ -20,8 +20,9 @@ from adapters.sqlalchemy.webhooks import (
     WebhookEndpointRepository,
     plain_appointment,
 )
-from domain.model import DateOverride, Provider, WeeklyWindow
-from domain.ports import UnitOfWork
+from domain.model import DateOverride, Provider
+from domain.ports.unit_of_work import UnitOfWork
+from domain.windows import WeeklyWindow
 
 #: First keys of the PostgreSQL advisory locks taken by ``lock_schedules``.
 PROVIDER_LOCK, CLIENT_LOCK = 1, 2

@@ -25,9 +25,11 @@ from adapters.sqlalchemy.tables import (
     webhook_endpoints,
     webhook_events,
 )
-from domain import errors, ports
+from domain import errors
 from domain.events import Event
 from domain.model import Appointment
+from domain.ports import delivery as delivery_port
+from domain.ports import repositories as port
 from domain.webhooks import Attempt, Endpoint
 
 #: Renders an appointment as the API answers it; the app passes its own (app/__init__.py).
@@ -89,7 +91,7 @@ def plain_appointment(appointment: Appointment) -> dict[str, Any]:
     return {k: utc_text(v) if isinstance(v, datetime) else v for k, v in fields.items()}
 
 
-class Outbox(ports.EventOutbox):
+class Outbox(delivery_port.EventOutbox):
     """Writes each event and its deliveries with the unit's other changes."""
 
     def __init__(
@@ -109,21 +111,7 @@ class Outbox(ports.EventOutbox):
         if not subscribed:
             return
         occurred_at = event.occurred_at or datetime.now(UTC)
-        body = {
-            "id": event.id,
-            "type": event.type.value,
-            "occurred_at": utc_text(occurred_at),
-            "data": self._data(event),
-        }
-        values = {
-            "id": event.id,
-            "type": event.type.value,
-            "provider_id": event.provider_id,
-            "appointment_id": event.appointment.id if event.appointment else None,
-            "body": json.dumps(body, separators=(",", ":")),
-            "occurred_at": occurred_at,
-            "request_id": self.request_id,
-        }
+        values = self._event_values(event, occurred_at)
         if self._db.dialect == "postgresql":
             both = {**values, "endpoint_ids": subscribed}
             self._db.run(Query(_INSERT_EVENT_AND_DELIVERIES, both))
@@ -142,6 +130,24 @@ class Outbox(ports.EventOutbox):
         # One subscriber (the common case) is one plain INSERT, not an executemany.
         self._db.run(Query(_INSERT_DELIVERY, deliveries[0] if len(deliveries) == 1 else deliveries))
 
+    def _event_values(self, event: Event, occurred_at: datetime) -> dict[str, Any]:
+        """The event's row, with the body its deliveries will send."""
+        body = {
+            "id": event.id,
+            "type": event.type.value,
+            "occurred_at": utc_text(occurred_at),
+            "data": self._data(event),
+        }
+        return {
+            "id": event.id,
+            "type": event.type.value,
+            "provider_id": event.provider_id,
+            "appointment_id": event.appointment.id if event.appointment else None,
+            "body": json.dumps(body, separators=(",", ":")),
+            "occurred_at": occurred_at,
+            "request_id": self.request_id,
+        }
+
     def _data(self, event: Event) -> dict[str, Any]:
         if event.appointment is not None:
             return self._render(event.appointment)
@@ -156,7 +162,7 @@ class Outbox(ports.EventOutbox):
         }
 
 
-class WebhookEndpointRepository(_Repository, ports.WebhookEndpointRepository):
+class WebhookEndpointRepository(_Repository, port.WebhookEndpointRepository):
     table = webhook_endpoints
 
     def get(self, endpoint_id: int) -> Endpoint | None:

@@ -20,10 +20,12 @@ from typing import Any
 import structlog
 from sqlalchemy import exc as sa_exc
 
-from domain.delivery import Finished, attempt, outcome
 from domain.errors import StoreUnavailable
-from domain.ports import Clock, DeliveryQueue, WebhookSender
-from domain.webhooks import RETRY_DELAYS, Claim
+from domain.ports.clock import Clock
+from domain.ports.delivery import DeliveryQueue, WebhookSender
+from domain.rules.retries import RETRY_DELAYS, outcome
+from domain.use_cases.delivery import attempt
+from domain.webhooks import Claim, Finished
 
 log = logging.getLogger(__name__)
 #: One line per attempt, through the app's structlog setup (app/observability/logs.py):

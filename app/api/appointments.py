@@ -32,9 +32,11 @@ from app.api.schemas import (
 from app.problems import VALIDATION, Problem
 from app.services import services
 from domain.model import Appointment
-from domain.pool_booking import book_any
-from domain.ports import AppointmentSearch
-from domain.services import book, cancel, get_appointment, list_appointments, reschedule
+from domain.ports.appointments import AppointmentSearch
+from domain.use_cases.appointments import get_appointment, list_appointments
+from domain.use_cases.booking import book
+from domain.use_cases.moves import cancel, reschedule
+from domain.use_cases.pool_booking import book_any
 
 blp = Blueprint(
     "appointments", __name__, description="Book, read, list, move and cancel appointments."

@@ -12,7 +12,7 @@ from app.api.docs import problems
 from app.api.examples import RANGE_422
 from app.api.schemas import AvailabilityQuerySchema, AvailabilitySchema
 from app.services import services
-from domain.services import tagged_free_windows
+from domain.use_cases.availability import tagged_free_windows
 
 blp = Blueprint(
     "availabilities",

@@ -8,9 +8,9 @@ from app.api.base import ID, Blueprint
 from app.api.docs import problems
 from app.api.schemas import SyncReportSchema
 from app.services import services
-from domain.model import SyncReport
-from domain.registry import get_provider
-from domain.services import sync_availability
+from domain.use_cases.directory import get_provider
+from domain.use_cases.weekly_availability import sync_availability
+from domain.windows import SyncReport
 
 blp = Blueprint(
     "availability-sync",

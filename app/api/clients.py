@@ -14,7 +14,7 @@ from app.api.pages import page_of
 from app.api.schemas import ClientCreateSchema, ClientSchema, PageQuerySchema
 from app.services import services
 from domain.model import Client
-from domain.registry import create_client, get_client, list_clients
+from domain.use_cases.directory import create_client, get_client, list_clients
 
 blp = Blueprint("clients", __name__, description="Clients who book appointments.")
 

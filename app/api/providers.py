@@ -19,7 +19,12 @@ from app.api.schemas import (
 )
 from app.services import services
 from domain.model import Provider
-from domain.registry import create_provider, get_provider, list_providers, update_provider
+from domain.use_cases.directory import (
+    create_provider,
+    get_provider,
+    list_providers,
+    update_provider,
+)
 
 blp = Blueprint("providers", __name__, description="Providers whose time clients book.")
 

@@ -12,7 +12,7 @@ from app.api.docs import problems
 from app.api.examples import ROSTER_422
 from app.api.schemas import RosterQuerySchema, RosterSchema
 from app.services import services
-from domain.roster_services import search_free_slots
+from domain.use_cases.roster import search_free_slots
 
 blp = Blueprint(
     "roster",

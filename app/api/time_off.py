@@ -18,7 +18,7 @@ from app.api.schemas import (
 )
 from app.services import services
 from domain.model import DateOverride
-from domain.time_off import add_override, delete_override, get_override, list_overrides
+from domain.use_cases.time_off import add_override, delete_override, get_override, list_overrides
 
 blp = Blueprint(
     "time-off",

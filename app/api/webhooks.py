@@ -20,7 +20,7 @@ from app.api.schemas import (
     WebhookSecretSchema,
 )
 from app.services import services
-from domain import subscriptions
+from domain.use_cases import subscriptions
 from domain.webhooks import Attempt, Endpoint
 
 blp = Blueprint(

@@ -12,7 +12,7 @@ from app.api.examples import example, named
 from app.api.schemas import WeeklyAvailabilitySchema, WeeklyAvailabilityUpdateSchema
 from app.problems import VALIDATION
 from app.services import services
-from domain.weekly_availability import (
+from domain.use_cases.weekly_availability import (
     WeeklyAvailability,
     replace_weekly_availability,
     weekly_availability,

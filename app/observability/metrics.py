@@ -73,14 +73,7 @@ class Metrics:
             "Requests answered 503 because the database was unreachable or not migrated.",
             registry=registry,
         )
-        self.info = Gauge(
-            "app_info",
-            "The running version (always 1).",
-            ["version"],
-            registry=registry,
-            multiprocess_mode="max",
-        )
-        self.info.labels(version=_version()).set(1)
+        self.info = _info(registry)
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -138,3 +131,16 @@ def exposition(
     else:
         MultiProcessCollector(registry, path=multiprocess_dir)  # type: ignore[no-untyped-call]
     return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def _info(registry: CollectorRegistry) -> Gauge:
+    """``app_info``: 1, labelled with the running version."""
+    info = Gauge(
+        "app_info",
+        "The running version (always 1).",
+        ["version"],
+        registry=registry,
+        multiprocess_mode="max",
+    )
+    info.labels(version=_version()).set(1)
+    return info

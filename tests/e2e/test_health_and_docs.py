@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from domain.registry import POLICY_BOUNDS
+from domain.rules.limits import POLICY_BOUNDS
 from tests.e2e.conftest import build_app
 from tests.e2e.support import FixedClock
 

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.sqlalchemy import Database
-from domain import errors, services
+from domain import errors
 from domain.model import Appointment, CanceledBy
+from domain.use_cases import booking, moves
 from tests.integration.support import NOW, FixedClock, at
 
 SLOT = (at(7, 10), at(7, 11))
@@ -77,7 +78,7 @@ def book_the_contested_slot(
     """Try to book SLOT for the client."""
 
     def book(database: Database) -> Outcome:
-        booked = services.book(database.unit_of_work(), FixedClock(), client_id, provider_id, *SLOT)
+        booked = booking.book(database.unit_of_work(), FixedClock(), client_id, provider_id, *SLOT)
         return "booked", str(booked.id)
 
     _compete(url, start, outcomes, book)
@@ -89,7 +90,7 @@ def move_into_the_contested_slot(
     """Try to reschedule the appointment to SLOT."""
 
     def move(database: Database) -> Outcome:
-        moved = services.reschedule(database.unit_of_work(), FixedClock(), appointment_id, *SLOT)
+        moved = moves.reschedule(database.unit_of_work(), FixedClock(), appointment_id, *SLOT)
         return "moved", str(moved.id)
 
     _compete(url, start, outcomes, move)
@@ -103,7 +104,7 @@ def cancel_the_appointment(
     by = CanceledBy.CLIENT if rival % 2 else CanceledBy.PROVIDER
 
     def cancel(database: Database) -> Outcome:
-        canceled = services.cancel(
+        canceled = moves.cancel(
             database.unit_of_work(), clock, appointment_id, f"reason {rival}", by
         )
         return "canceled", describe_cancellation(canceled)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.sqlalchemy import Database
-from domain.model import Client, Provider, Weekday, WeeklyWindow, WeekTime
-from domain.ports import RawSlot
+from domain.model import Client, Provider
+from domain.rules.feed import RawSlot
+from domain.windows import Weekday, WeeklyWindow, WeekTime
 
 #: Monday 7 January 2030, 08:00 UTC: "now" in every test that books.
 NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import StatementError
 from adapters.sqlalchemy import Database
 from domain.errors import AppointmentNotFound, InvalidRequest, TooLong
 from domain.model import Appointment, AppointmentStatus, CanceledBy
-from domain.ports import AppointmentSearch
+from domain.ports.appointments import AppointmentSearch
 from tests.integration.support import NOW, Practice, at, open_practice
 
 HOUR = timedelta(hours=1)

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, Table, and_, func, select
 from adapters.sqlalchemy import Database
 from adapters.sqlalchemy.tables import appointments, clients, providers, weekly_windows
 from bench import dataset
-from domain import services
 from domain.intervals import Interval
+from domain.use_cases import availability, booking
 from tests.integration.support import NOW, FixedClock
 
 SPEC = dataset.Spec(providers=5, per_provider=10, now=NOW)
@@ -94,7 +94,7 @@ def test_the_app_reads_back_each_scheduled_appointment_where_it_was_written(
 
 def test_a_free_slot_found_in_the_bench_dataset_can_be_booked(loaded: Database) -> None:
     week = (NOW + timedelta(days=7), NOW + timedelta(days=14))
-    free = services.free_windows(loaded.unit_of_work(), CLOCK, 2, *week)
+    free = availability.free_windows(loaded.unit_of_work(), CLOCK, 2, *week)
     booked = [
         Interval(row[2], row[3])
         for row in dataset.provider_appointments(SPEC, 2)
@@ -102,7 +102,7 @@ def test_a_free_slot_found_in_the_bench_dataset_can_be_booked(loaded: Database) 
     ]
     assert free and not any(w.overlaps(b) for w in free for b in booked)
     start = free[0].start
-    appointment = services.book(
+    appointment = booking.book(
         loaded.unit_of_work(), CLOCK, 2, 2, start, start + timedelta(minutes=30)
     )
     assert appointment.id == 51  # the id sequence continues after the loaded rows

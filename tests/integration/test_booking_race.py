@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from adapters.sqlalchemy import Database
 from domain.model import Appointment, AppointmentStatus, Client
-from domain.ports import AppointmentSearch
+from domain.ports.appointments import AppointmentSearch
 from tests.integration.booking_race import (
     SLOT,
     book_the_contested_slot,

@@ -1,4 +1,4 @@
-"""The booking use cases (domain/services.py) end to end on the real databases."""
+"""The booking use cases (domain/use_cases/) end to end on the real databases."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from adapters.sqlalchemy import Database
-from domain import errors, registry, services
+from domain import errors
 from domain.intervals import Interval
 from domain.model import Appointment, AppointmentStatus, Provider
-from domain.ports import AppointmentSearch
+from domain.ports.appointments import AppointmentSearch
+from domain.use_cases import appointments, availability, booking, directory, moves
 from tests.integration.support import NOW, FixedClock, Practice, at, open_practice, window
 
 CLOCK = FixedClock()
@@ -24,7 +25,7 @@ def _book(
     client_id: int | None = None,
     key: str | None = None,
 ) -> Appointment:
-    return services.book(
+    return booking.book(
         database.unit_of_work(),
         CLOCK,
         client_id=practice.client_id if client_id is None else client_id,
@@ -36,13 +37,13 @@ def _book(
 
 
 def _count(database: Database) -> int:
-    return services.list_appointments(database.unit_of_work(), AppointmentSearch(), 0, 1)[1]
+    return appointments.list_appointments(database.unit_of_work(), AppointmentSearch(), 0, 1)[1]
 
 
 def test_a_booking_inside_availability_is_stored(database: Database) -> None:
     practice = open_practice(database)
     booked = _book(database, practice, at(7, 10))
-    assert booked == services.get_appointment(database.unit_of_work(), booked.id or 0)
+    assert booked == appointments.get_appointment(database.unit_of_work(), booked.id or 0)
     assert (booked.starts_at, booked.ends_at, booked.created_at) == (at(7, 10), at(7, 11), NOW)
     assert booked.status is AppointmentStatus.SCHEDULED
 
@@ -100,7 +101,7 @@ def test_a_booking_outside_availability_or_in_the_past_is_refused(
 def test_a_provider_closed_to_new_clients_still_books_returning_ones(database: Database) -> None:
     practice = open_practice(database)
     _book(database, practice, at(7, 10))
-    registry.update_provider(
+    directory.update_provider(
         database.unit_of_work(), practice.provider_id, {"accepts_new_clients": False}
     )
     with pytest.raises(errors.NotAcceptingNewClients):
@@ -130,23 +131,23 @@ def test_repeating_a_booking_under_its_idempotency_key_books_once(database: Data
 def test_canceling_frees_the_time_and_keeps_the_first_cancel_time(database: Database) -> None:
     practice = open_practice(database)
     booked = _book(database, practice, at(7, 10))
-    canceled = services.cancel(database.unit_of_work(), CLOCK, booked.id or 0)
+    canceled = moves.cancel(database.unit_of_work(), CLOCK, booked.id or 0)
     later = FixedClock(NOW + timedelta(minutes=5))
-    assert services.cancel(database.unit_of_work(), later, booked.id or 0) == canceled
+    assert moves.cancel(database.unit_of_work(), later, booked.id or 0) == canceled
     assert canceled.canceled_at == NOW and canceled.status is AppointmentStatus.CANCELED
     _book(database, practice, at(7, 10), client_id=practice.other_client_id)
     with pytest.raises(errors.AppointmentNotFound):
-        services.cancel(database.unit_of_work(), CLOCK, 404)
+        moves.cancel(database.unit_of_work(), CLOCK, 404)
 
 
 def test_free_windows_leave_out_booked_time(database: Database) -> None:
     practice = open_practice(database)
     _book(database, practice, at(7, 10))
-    free = services.free_windows(
+    free = availability.free_windows(
         database.unit_of_work(), CLOCK, practice.provider_id, at(7, 0), at(8, 0)
     )
     assert free == [Interval(at(7, 9), at(7, 10)), Interval(at(7, 11), at(7, 17))]
-    cut = services.free_windows(
+    cut = availability.free_windows(
         database.unit_of_work(),
         CLOCK,
         practice.provider_id,

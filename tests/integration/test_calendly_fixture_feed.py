@@ -11,9 +11,9 @@ import pytest
 
 from adapters.calendly_fixture import MAX_FEED_BYTES, CalendlyFixtureFeed
 from domain.errors import FeedError
-from domain.feed import parse_slots
-from domain.model import MINUTES_PER_WEEK, Weekday, WeeklyWindow
-from domain.ports import AvailabilityFeed
+from domain.ports.feed import AvailabilityFeed
+from domain.rules.feed import parse_slots
+from domain.windows import MINUTES_PER_WEEK, Weekday, WeeklyWindow
 
 SHIPPED_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "calendly_slots.json"
 

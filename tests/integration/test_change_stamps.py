@@ -12,19 +12,20 @@ from datetime import timedelta
 import pytest
 
 from adapters.sqlalchemy import Database
-from domain import errors, registry, services
+from domain import errors
 from domain.model import Provider
+from domain.use_cases import appointments, booking, directory, moves
 from tests.integration.support import NOW, FixedClock, Practice, at, open_practice
 
 LATER = FixedClock(NOW + timedelta(hours=1))
 
 
 def _provider(database: Database, provider_id: int) -> Provider:
-    return registry.get_provider(database.unit_of_work(), provider_id)
+    return directory.get_provider(database.unit_of_work(), provider_id)
 
 
 def _book(database: Database, practice: Practice, hour: int, clock: FixedClock) -> int:
-    appointment = services.book(
+    appointment = booking.book(
         database.unit_of_work(), clock, practice.client_id, practice.provider_id, at(8, hour),
         at(8, hour + 1),
     )  # fmt: skip
@@ -55,12 +56,10 @@ def test_moving_and_canceling_count_in_the_sequence_and_the_booking_version(
 ) -> None:
     practice = open_practice(database)
     appointment_id = _book(database, practice, 9, FixedClock())
-    moved = services.reschedule(
-        database.unit_of_work(), LATER, appointment_id, at(8, 13), at(8, 14)
-    )
-    canceled = services.cancel(database.unit_of_work(), LATER, appointment_id)
-    again = services.cancel(database.unit_of_work(), LATER, appointment_id)
-    stored = services.get_appointment(database.unit_of_work(), appointment_id)
+    moved = moves.reschedule(database.unit_of_work(), LATER, appointment_id, at(8, 13), at(8, 14))
+    canceled = moves.cancel(database.unit_of_work(), LATER, appointment_id)
+    again = moves.cancel(database.unit_of_work(), LATER, appointment_id)
+    stored = appointments.get_appointment(database.unit_of_work(), appointment_id)
     assert (moved.sequence, canceled.sequence, again.sequence, stored.sequence) == (2, 3, 3, 3)
     stamped = _provider(database, practice.provider_id)
     assert stamped.booking_version == 3  # booked, moved, canceled; the repeat changed nothing
@@ -79,7 +78,7 @@ def test_a_refused_booking_leaves_the_stamps_as_they_were(database: Database) ->
 def test_changing_a_provider_keeps_its_stamps(database: Database) -> None:
     practice = open_practice(database)
     _book(database, practice, 9, FixedClock())
-    registry.update_provider(database.unit_of_work(), practice.provider_id, {"buffer_after": 5})
+    directory.update_provider(database.unit_of_work(), practice.provider_id, {"buffer_after": 5})
     with database.unit_of_work() as uow:
         current = uow.providers.get(practice.provider_id)
         assert current is not None

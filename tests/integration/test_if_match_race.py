@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from adapters.sqlalchemy import Database
 from domain import errors
 from domain.model import Provider
-from domain.registry import create_provider, get_provider, update_provider
+from domain.use_cases.directory import create_provider, get_provider, update_provider
 
 
 def test_two_updates_expecting_the_same_provider_cannot_both_succeed(database: Database):

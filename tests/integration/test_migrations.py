@@ -37,7 +37,7 @@ from adapters.sqlalchemy import Database, metadata
 from adapters.sqlalchemy.database import REPO_ROOT, make_engine
 from adapters.sqlalchemy.migrate import context_options, downgrade, upgrade
 from adapters.sqlalchemy.types import UtcDateTime
-from domain import errors, registry, services, time_off
+from domain import errors
 from domain.events import EventType
 from domain.model import (
     Appointment,
@@ -48,7 +48,8 @@ from domain.model import (
     IdempotencyRecord,
     Provider,
 )
-from domain.ports import AppointmentSearch
+from domain.ports.appointments import AppointmentSearch
+from domain.use_cases import directory, moves, time_off
 from domain.webhooks import Endpoint, new_secret
 from tests.integration.support import NOW, FixedClock, at, window
 
@@ -347,13 +348,13 @@ def test_after_the_upgrade_old_rows_take_the_new_features_and_keep_their_constra
         with unit() as uow, pytest.raises(errors.DuplicateEmail):
             uow.clients.add(Client("Cy again", "cy@example.com"))
         with pytest.raises(errors.ProviderConflict):  # onto appointment 1
-            services.reschedule(unit(), clock, 3, at(7, 10, 30), at(7, 11, 30))
+            moves.reschedule(unit(), clock, 3, at(7, 10, 30), at(7, 11, 30))
         if database.engine.dialect.name == "postgresql":  # the exclusion constraint, alone
             with unit() as uow, pytest.raises(errors.ProviderConflict):
                 uow.appointments.update(Appointment(2, 1, at(7, 10, 30), at(7, 11, 30), NOW, id=3))
-        registry.update_provider(unit(), 1, {"buffer_after": 15, "horizon_days": 30})
-        canceled = services.cancel(unit(), clock, 1, "Moving away", CanceledBy.CLIENT)
-        moved = services.reschedule(unit(), clock, 3, at(8, 11), at(8, 12))
+        directory.update_provider(unit(), 1, {"buffer_after": 15, "horizon_days": 30})
+        canceled = moves.cancel(unit(), clock, 1, "Moving away", CanceledBy.CLIENT)
+        moved = moves.reschedule(unit(), clock, 3, at(8, 11), at(8, 12))
         block, _ = time_off.add_override(unit(), DateOverride(1, at(9, 0), at(10, 0)))
         with unit() as uow:
             assert uow.providers.add(Provider("Dr. New")).id == 3
@@ -396,9 +397,9 @@ def test_the_downgrade_to_0001_keeps_the_data_in_the_columns_0001_has(
     upgrade(url_at_0001)
     database = Database(url_at_0001)
     try:
-        services.cancel(database.unit_of_work(), FixedClock(), 1, "Moving away", CanceledBy.CLIENT)
-        services.reschedule(database.unit_of_work(), FixedClock(), 3, at(8, 11), at(8, 12))
-        registry.update_provider(database.unit_of_work(), 2, {"min_notice_minutes": 60})
+        moves.cancel(database.unit_of_work(), FixedClock(), 1, "Moving away", CanceledBy.CLIENT)
+        moves.reschedule(database.unit_of_work(), FixedClock(), 3, at(8, 11), at(8, 12))
+        directory.update_provider(database.unit_of_work(), 2, {"min_notice_minutes": 60})
         time_off.add_override(database.unit_of_work(), DateOverride(1, at(9, 0), at(10, 0)))
     finally:
         database.dispose()
@@ -428,7 +429,7 @@ def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
                 Endpoint("https://93.184.215.14/h", tuple(EventType), new_secret(), NOW)
             )
             uow.commit()
-        services.cancel(database.unit_of_work(), FixedClock(), 1, "Moving away", CanceledBy.CLIENT)
+        moves.cancel(database.unit_of_work(), FixedClock(), 1, "Moving away", CanceledBy.CLIENT)
         with database.engine.connect() as connection:
             assert _rows(connection, "webhook_deliveries", ["id", "status"]) == [(1, "pending")]
     finally:

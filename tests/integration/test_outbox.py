@@ -18,11 +18,13 @@ from sqlalchemy import event, func, select
 
 from adapters.sqlalchemy import Database
 from adapters.sqlalchemy.tables import webhook_deliveries, webhook_events
-from domain import errors, registry, services, time_off
-from domain.delivery import Finished
-from domain.events import EventType, ScheduleChange, schedule_changed
+from domain import errors
+from domain.events import EventType, ScheduleChange
 from domain.model import DateOverride
-from domain.webhooks import DISABLE_AFTER, Decision, Endpoint, Outcome, decide
+from domain.rules.retries import DISABLE_AFTER, decide
+from domain.use_cases import booking, directory, time_off
+from domain.use_cases.common import schedule_changed
+from domain.webhooks import Decision, Endpoint, Finished, Outcome
 from tests.integration.support import NOW, FixedClock, Practice, at, open_practice
 
 CLOCK = FixedClock()
@@ -40,7 +42,7 @@ def _endpoint(database: Database, events: tuple[EventType, ...], enabled: bool =
 
 
 def _book(database: Database, practice: Practice, hour: int, key: str | None = None) -> int:
-    booked = services.book(
+    booked = booking.book(
         database.unit_of_work(),
         CLOCK,
         practice.client_id,
@@ -154,8 +156,8 @@ def test_schedule_events_name_the_change_and_carry_a_growing_sequence(database: 
     override = DateOverride(practice.provider_id, at(8, 9), at(8, 12))
     stored, _ = time_off.add_override(database.unit_of_work(), override)
     time_off.delete_override(database.unit_of_work(), practice.provider_id, stored.id or 0)
-    registry.update_provider(database.unit_of_work(), practice.provider_id, {"name": "Dr. B"})
-    registry.update_provider(database.unit_of_work(), practice.provider_id, {"buffer_after": 5})
+    directory.update_provider(database.unit_of_work(), practice.provider_id, {"name": "Dr. B"})
+    directory.update_provider(database.unit_of_work(), practice.provider_id, {"buffer_after": 5})
     events = _events(database)
     assert [e["data"]["changes"] for e in events] == [  # type: ignore[index]
         ["time_off_added"],

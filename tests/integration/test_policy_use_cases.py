@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from adapters.sqlalchemy import Database
-from domain import errors, services, time_off
+from domain import errors
 from domain.intervals import Interval
 from domain.model import Appointment, AppointmentStatus, CanceledBy, DateOverride, OverrideKind
-from domain.ports import AppointmentSearch
+from domain.ports.appointments import AppointmentSearch
+from domain.use_cases import appointments, availability, booking, moves, time_off
 from tests.integration.support import NOW, FixedClock, Practice, at, open_practice
 
 CLOCK = FixedClock()
@@ -30,7 +31,7 @@ def _book(
     client_id: int | None = None,
     length: timedelta = HOUR,
 ) -> Appointment:
-    return services.book(
+    return booking.book(
         database.unit_of_work(),
         CLOCK,
         practice.client_id if client_id is None else client_id,
@@ -43,15 +44,17 @@ def _book(
 def _free(
     database: Database, practice: Practice, lower: datetime, upper: datetime
 ) -> list[Interval]:
-    return services.free_windows(database.unit_of_work(), CLOCK, practice.provider_id, lower, upper)
+    return availability.free_windows(
+        database.unit_of_work(), CLOCK, practice.provider_id, lower, upper
+    )
 
 
 def _appointments(database: Database) -> list[Appointment]:
-    return services.list_appointments(database.unit_of_work(), AppointmentSearch(), 0, 100)[0]
+    return appointments.list_appointments(database.unit_of_work(), AppointmentSearch(), 0, 100)[0]
 
 
 def _get(database: Database, appointment: Appointment) -> Appointment:
-    return services.get_appointment(database.unit_of_work(), appointment.id or 0)
+    return appointments.get_appointment(database.unit_of_work(), appointment.id or 0)
 
 
 # Time off and extra availability
@@ -164,7 +167,7 @@ def test_every_listed_slot_around_buffers_and_time_off_can_be_booked(database: D
     time_off.add_override(
         database.unit_of_work(), DateOverride(practice.provider_id, at(7, 15), at(7, 16))
     )
-    slots = services.free_windows(
+    slots = availability.free_windows(
         database.unit_of_work(),
         CLOCK,
         practice.provider_id,
@@ -184,7 +187,7 @@ def test_every_listed_slot_around_buffers_and_time_off_can_be_booked(database: D
         booked = _book(
             database, practice, slot.start, client_id=practice.other_client_id, length=slot.duration
         )
-        services.cancel(database.unit_of_work(), CLOCK, booked.id or 0)
+        moves.cancel(database.unit_of_work(), CLOCK, booked.id or 0)
 
 
 # Rescheduling
@@ -193,7 +196,7 @@ def test_every_listed_slot_around_buffers_and_time_off_can_be_booked(database: D
 def test_a_rescheduled_appointment_moves_and_frees_its_old_time(database: Database) -> None:
     practice = open_practice(database)
     mine = _book(database, practice, at(8, 10))
-    moved = services.reschedule(database.unit_of_work(), CLOCK, mine.id or 0, at(8, 14), at(8, 15))
+    moved = moves.reschedule(database.unit_of_work(), CLOCK, mine.id or 0, at(8, 14), at(8, 15))
     assert moved == replace(mine, starts_at=at(8, 14), ends_at=at(8, 15))
     assert _get(database, mine) == moved
     _book(database, practice, at(8, 10), client_id=practice.other_client_id)
@@ -203,7 +206,7 @@ def test_a_rescheduled_appointment_moves_and_frees_its_old_time(database: Databa
 def test_an_appointment_may_move_over_its_own_time_and_buffer(database: Database) -> None:
     practice = open_practice(database, buffer_before=30, buffer_after=30)
     mine = _book(database, practice, at(8, 10))
-    moved = services.reschedule(
+    moved = moves.reschedule(
         database.unit_of_work(), CLOCK, mine.id or 0, at(8, 10, 20), at(8, 11, 20)
     )
     assert (
@@ -229,18 +232,18 @@ def test_a_refused_reschedule_changes_nothing(
     _book(database, practice, at(8, 12), client_id=practice.other_client_id)
     before = _appointments(database)
     with pytest.raises(error):
-        services.reschedule(database.unit_of_work(), CLOCK, before[0].id or 0, start, start + HOUR)
+        moves.reschedule(database.unit_of_work(), CLOCK, before[0].id or 0, start, start + HOUR)
     assert _appointments(database) == before
 
 
 def test_canceled_and_unknown_appointments_cannot_be_moved(database: Database) -> None:
     practice = open_practice(database)
     mine = _book(database, practice, at(8, 10))
-    canceled = services.cancel(database.unit_of_work(), CLOCK, mine.id or 0)
+    canceled = moves.cancel(database.unit_of_work(), CLOCK, mine.id or 0)
     with pytest.raises(errors.AppointmentCanceled):
-        services.reschedule(database.unit_of_work(), CLOCK, mine.id or 0, at(8, 14), at(8, 15))
+        moves.reschedule(database.unit_of_work(), CLOCK, mine.id or 0, at(8, 14), at(8, 15))
     with pytest.raises(errors.AppointmentNotFound):
-        services.reschedule(database.unit_of_work(), CLOCK, 404, at(8, 14), at(8, 15))
+        moves.reschedule(database.unit_of_work(), CLOCK, 404, at(8, 14), at(8, 15))
     assert _get(database, mine) == canceled
 
 
@@ -252,7 +255,7 @@ def test_a_cancellation_keeps_its_reason_and_canceler_and_the_first_one_wins(
 ) -> None:
     practice = open_practice(database)
     mine = _book(database, practice, at(8, 10))
-    canceled = services.cancel(
+    canceled = moves.cancel(
         database.unit_of_work(), CLOCK, mine.id or 0, "Feeling better", CanceledBy.CLIENT
     )
     assert canceled == replace(
@@ -263,9 +266,7 @@ def test_a_cancellation_keeps_its_reason_and_canceler_and_the_first_one_wins(
         canceled_by=CanceledBy.CLIENT,
     )
     later = FixedClock(NOW + HOUR)
-    again = services.cancel(
-        database.unit_of_work(), later, mine.id or 0, "Sick", CanceledBy.PROVIDER
-    )
+    again = moves.cancel(database.unit_of_work(), later, mine.id or 0, "Sick", CanceledBy.PROVIDER)
     assert again == canceled == _get(database, mine)
 
 
@@ -276,7 +277,7 @@ def test_a_cancellation_inside_the_providers_notice_is_refused_and_changes_nothi
     soon = _book(database, practice, at(7, 10))  # two hours away
     exactly = _book(database, practice, at(7, 11), client_id=practice.other_client_id)
     with pytest.raises(errors.CancellationTooLate, match="180 minutes"):
-        services.cancel(database.unit_of_work(), CLOCK, soon.id or 0, "Too late")
+        moves.cancel(database.unit_of_work(), CLOCK, soon.id or 0, "Too late")
     assert _get(database, soon) == soon
-    canceled = services.cancel(database.unit_of_work(), CLOCK, exactly.id or 0)
+    canceled = moves.cancel(database.unit_of_work(), CLOCK, exactly.id or 0)
     assert canceled.status is AppointmentStatus.CANCELED and canceled.canceled_at == NOW

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from adapters.sqlalchemy import Database
-from domain import registry
 from domain.errors import DuplicateEmail, ProviderNotFound
 from domain.model import Client, Provider
+from domain.use_cases import directory
 
 
 def test_a_provider_comes_back_as_it_was_stored(database: Database) -> None:
@@ -38,7 +38,7 @@ def test_a_providers_policies_come_back_as_they_were_stored_and_changed(
         added = uow.providers.add(strict)
         default = uow.providers.add(Provider("Dr. Default"))
         uow.commit()
-    loosened = registry.update_provider(
+    loosened = directory.update_provider(
         database.unit_of_work(), added.id or 0, {"horizon_days": None, "buffer_after": 0}
     )
     with database.unit_of_work() as uow:
@@ -126,7 +126,7 @@ def test_clients_are_listed_by_id_a_page_at_a_time_with_the_total(database: Data
 def test_registering_a_client_whose_email_is_taken_is_a_duplicate_email(
     database: Database,
 ) -> None:
-    registry.create_client(database.unit_of_work(), Client("Bea", "bea@example.com"))
+    directory.create_client(database.unit_of_work(), Client("Bea", "bea@example.com"))
     with pytest.raises(DuplicateEmail):
-        registry.create_client(database.unit_of_work(), Client("Bea 2", "Bea@Example.com"))
-    assert registry.list_clients(database.unit_of_work(), 0, 10)[1] == 1
+        directory.create_client(database.unit_of_work(), Client("Bea 2", "Bea@Example.com"))
+    assert directory.list_clients(database.unit_of_work(), 0, 10)[1] == 1

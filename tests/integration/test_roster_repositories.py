@@ -15,8 +15,8 @@ from adapters.sqlalchemy import Database
 from adapters.sqlalchemy.tables import webhook_events
 from domain.events import EventType
 from domain.model import Appointment, Client, DateOverride, Provider
-from domain.pool_booking import book_any
-from domain.roster_services import search_free_slots
+from domain.use_cases.pool_booking import book_any
+from domain.use_cases.roster import search_free_slots
 from domain.webhooks import Endpoint
 from tests.integration.support import NOW, FixedClock, at, window
 

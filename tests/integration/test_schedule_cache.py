@@ -9,8 +9,9 @@ from sqlalchemy import event
 
 from adapters.sqlalchemy import Database
 from domain.model import DateOverride
-from domain.services import free_windows, sync_availability
-from domain.time_off import add_override, delete_override
+from domain.use_cases.availability import free_windows
+from domain.use_cases.time_off import add_override, delete_override
+from domain.use_cases.weekly_availability import sync_availability
 from tests.integration.support import FixedClock, StaticFeed, at, open_practice, slot
 
 MONDAY = (at(7, 0), at(8, 0))

@@ -7,8 +7,10 @@ from dataclasses import replace
 import pytest
 
 from adapters.sqlalchemy import Database
-from domain import errors, services
-from domain.model import Provider, SyncReport, WeeklyWindow
+from domain import errors
+from domain.model import Provider
+from domain.use_cases.weekly_availability import sync_availability
+from domain.windows import SyncReport, WeeklyWindow
 from tests.integration.support import StaticFeed, slot, window
 
 
@@ -47,9 +49,9 @@ def test_a_first_sync_creates_every_window_and_a_second_changes_nothing(
 ) -> None:
     provider_id = _provider(database)
     feed = _feed(provider_id)
-    first = services.sync_availability(database.unit_of_work(), feed, provider_id)
+    first = sync_availability(database.unit_of_work(), feed, provider_id)
     stored = _windows(database, provider_id)
-    second = services.sync_availability(database.unit_of_work(), feed, provider_id)
+    second = sync_availability(database.unit_of_work(), feed, provider_id)
     assert first == SyncReport(provider_id, created=3)
     assert second == SyncReport(provider_id, unchanged=3)
     assert not second.changed
@@ -60,14 +62,14 @@ def test_a_first_sync_creates_every_window_and_a_second_changes_nothing(
 def test_a_sync_updates_moved_windows_and_deletes_vanished_ones(database: Database) -> None:
     provider_id = _provider(database)
     feed = _feed(provider_id)
-    services.sync_availability(database.unit_of_work(), feed, provider_id)
+    sync_availability(database.unit_of_work(), feed, provider_id)
     ids_before = {w.external_id: w.id for w in _windows(database, provider_id)}
     feed.slots[provider_id] = [
         slot("morning", provider_id, "monday 08:00", "monday 12:00"),
         slot("wrap", provider_id, "sunday 23:00", "monday 01:00"),
         slot("new", provider_id, "wednesday 14:00", "wednesday 15:00"),
     ]
-    report = services.sync_availability(database.unit_of_work(), feed, provider_id)
+    report = sync_availability(database.unit_of_work(), feed, provider_id)
     assert report == SyncReport(provider_id, created=1, updated=1, deleted=1, unchanged=1)
     after = {w.external_id: w for w in _windows(database, provider_id)}
     assert sorted(after) == ["morning", "new", "wrap"]
@@ -78,14 +80,14 @@ def test_a_sync_updates_moved_windows_and_deletes_vanished_ones(database: Databa
 def test_a_bad_feed_changes_nothing(database: Database) -> None:
     provider_id = _provider(database)
     feed = _feed(provider_id)
-    services.sync_availability(database.unit_of_work(), feed, provider_id)
+    sync_availability(database.unit_of_work(), feed, provider_id)
     before = _schedules(database, provider_id)
     feed.slots[provider_id] = [
         slot("morning", provider_id, "monday 10:00", "monday 12:00"),
         slot("broken", provider_id, "someday 10:00", "monday 25:00"),
     ]
     with pytest.raises(errors.FeedError) as raised:
-        services.sync_availability(database.unit_of_work(), feed, provider_id)
+        sync_availability(database.unit_of_work(), feed, provider_id)
     assert len(raised.value.problems) == 2
     assert _schedules(database, provider_id) == before
 
@@ -96,9 +98,7 @@ def test_windows_from_another_source_are_left_alone(database: Database) -> None:
     with database.unit_of_work() as uow:
         kept = uow.windows.add(manual)
         uow.commit()
-    report = services.sync_availability(
-        database.unit_of_work(), StaticFeed({provider_id: []}), provider_id
-    )
+    report = sync_availability(database.unit_of_work(), StaticFeed({provider_id: []}), provider_id)
     assert report == SyncReport(provider_id)
     assert _windows(database, provider_id) == [kept]
 
@@ -106,4 +106,4 @@ def test_windows_from_another_source_are_left_alone(database: Database) -> None:
 def test_syncing_an_unknown_provider_is_not_found(database: Database) -> None:
     feed = StaticFeed({404: [slot("a", 404, "monday 09:00", "monday 10:00")]})
     with pytest.raises(errors.ProviderNotFound):
-        services.sync_availability(database.unit_of_work(), feed, 404)
+        sync_availability(database.unit_of_work(), feed, 404)

@@ -14,9 +14,9 @@ from sqlalchemy import text
 from adapters.sqlalchemy import Database
 from adapters.sqlalchemy import database as database_module
 from adapters.sqlalchemy.database import make_engine
-from domain import services
 from domain.errors import StoreUnavailable
 from domain.model import Provider
+from domain.use_cases import booking
 from tests.integration.support import FixedClock, at
 
 UNREACHABLE = [
@@ -42,7 +42,7 @@ def test_ping_answers_false_quickly(unreachable: Database) -> None:
 def test_a_unit_of_work_raises_store_unavailable_quickly(unreachable: Database) -> None:
     started = time.monotonic()
     with pytest.raises(StoreUnavailable) as raised:
-        services.book(unreachable.unit_of_work(), FixedClock(), 1, 1, at(7, 10), at(7, 11))
+        booking.book(unreachable.unit_of_work(), FixedClock(), 1, 1, at(7, 10), at(7, 11))
     assert time.monotonic() - started < QUICKLY_S
     assert "unavailable" in str(raised.value)
     assert "127.0.0.1" not in str(raised.value) and "sqlite" not in str(raised.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.model import Weekday, WeeklyWindow, WeekTime
+from domain.windows import Weekday, WeeklyWindow, WeekTime
 
 
 def utc(text: str) -> datetime:

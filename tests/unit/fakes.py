@@ -10,29 +10,21 @@ from typing import Any, Generic, TypeVar
 
 from domain import errors
 from domain.events import Event
-from domain.model import (
-    Appointment,
-    BookedTime,
-    Client,
-    DateOverride,
-    IdempotencyRecord,
-    Provider,
-    WeeklyWindow,
-)
-from domain.ports import (
-    AppointmentRepository,
-    AppointmentSearch,
+from domain.model import Appointment, BookedTime, Client, DateOverride, IdempotencyRecord, Provider
+from domain.ports.appointments import AppointmentRepository, AppointmentSearch
+from domain.ports.delivery import EventOutbox
+from domain.ports.repositories import (
     ClientRepository,
     DateOverrideRepository,
-    EventOutbox,
     IdempotencyRepository,
     ProviderRepository,
-    RawSlot,
-    UnitOfWork,
     WebhookEndpointRepository,
     WeeklyWindowRepository,
 )
+from domain.ports.unit_of_work import UnitOfWork
+from domain.rules.feed import RawSlot
 from domain.webhooks import Attempt, Endpoint
+from domain.windows import WeeklyWindow
 
 
 class FixedClock:

@@ -4,7 +4,9 @@ import pytest
 
 from domain import errors
 from domain.model import Appointment, AppointmentStatus
-from domain.services import book, cancel, free_windows
+from domain.use_cases.availability import free_windows
+from domain.use_cases.booking import book
+from domain.use_cases.moves import cancel
 from tests.unit.builders import utc, window
 
 

@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 
 from domain import errors
-from domain.conditional import availability_version
 from domain.model import Provider
-from domain.registry import update_provider
-from domain.services import book, free_windows, reschedule, tagged_free_windows
+from domain.rules.conditional import availability_version
+from domain.use_cases.availability import free_windows, tagged_free_windows
+from domain.use_cases.booking import book
+from domain.use_cases.directory import update_provider
+from domain.use_cases.moves import reschedule
 from tests.unit.builders import utc
 from tests.unit.fakes import FakeAppointments, FakeWindows
 

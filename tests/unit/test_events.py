@@ -7,10 +7,10 @@ import pytest
 from domain import errors
 from domain.events import EventType, ScheduleChange
 from domain.model import DateOverride, OverrideKind
-from domain.registry import update_provider
-from domain.services import cancel, reschedule, sync_availability
-from domain.time_off import add_override, delete_override
-from domain.weekly_availability import replace_weekly_availability
+from domain.use_cases.directory import update_provider
+from domain.use_cases.moves import cancel, reschedule
+from domain.use_cases.time_off import add_override, delete_override
+from domain.use_cases.weekly_availability import replace_weekly_availability, sync_availability
 from tests.unit.builders import slot, utc
 from tests.unit.fakes import FakeFeed
 from tests.unit.test_booking import book_monday

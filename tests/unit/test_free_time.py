@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from domain.intervals import Interval
 from domain.model import Appointment, AppointmentStatus, Provider
-from domain.scheduling import Schedule, free_time, slots
+from domain.rules.scheduling import Schedule, free_time, slots
 from tests.unit.builders import utc, window
 
 PROVIDER = Provider("Dr. Ada", timezone="UTC", id=1)

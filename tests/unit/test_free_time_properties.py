@@ -7,18 +7,11 @@ from hypothesis import strategies as st
 
 from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, subtract
-from domain.model import (
-    MINUTES_PER_WEEK,
-    Appointment,
-    DateOverride,
-    OverrideKind,
-    Provider,
-    Weekday,
-    WeeklyWindow,
-    WeekTime,
-)
-from domain.scheduling import Schedule, check_booking, free_time
-from domain.weekly import expand, wall_to_utc, zone
+from domain.model import Appointment, DateOverride, OverrideKind, Provider
+from domain.rules.scheduling import Schedule, check_booking, free_time
+from domain.rules.weekly import expand, wall_to_utc
+from domain.rules.zones import zone
+from domain.windows import MINUTES_PER_WEEK, Weekday, WeeklyWindow, WeekTime
 from tests.unit.builders import utc
 
 ORIGIN = utc("2026-03-01 00:00")  # a week holding New York's and near Berlin's spring switch

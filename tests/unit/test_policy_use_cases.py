@@ -7,9 +7,11 @@ import pytest
 
 from domain import errors
 from domain.model import AppointmentStatus, CanceledBy, DateOverride, OverrideKind
-from domain.registry import update_provider
-from domain.services import book, cancel, free_windows, reschedule
-from domain.time_off import add_override, delete_override, list_overrides
+from domain.use_cases.availability import free_windows
+from domain.use_cases.booking import book
+from domain.use_cases.directory import update_provider
+from domain.use_cases.moves import cancel, reschedule
+from domain.use_cases.time_off import add_override, delete_override, list_overrides
 from tests.unit.builders import utc
 
 

@@ -12,19 +12,10 @@ from datetime import timedelta
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from domain.model import (
-    MINUTES_PER_WEEK,
-    Appointment,
-    Client,
-    DateOverride,
-    OverrideKind,
-    Provider,
-    Weekday,
-    WeeklyWindow,
-    WeekTime,
-)
-from domain.roster_services import search_free_slots
-from domain.services import free_windows
+from domain.model import Appointment, Client, DateOverride, OverrideKind, Provider
+from domain.use_cases.availability import free_windows
+from domain.use_cases.roster import search_free_slots
+from domain.windows import MINUTES_PER_WEEK, Weekday, WeeklyWindow, WeekTime
 from tests.unit.builders import utc
 from tests.unit.fakes import FakeUnitOfWork, FixedClock
 

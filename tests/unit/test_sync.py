@@ -3,9 +3,9 @@ from dataclasses import replace
 import pytest
 
 from domain import errors
-from domain.feed import parse_slots
 from domain.model import Provider
-from domain.services import sync_availability
+from domain.rules.feed import parse_slots
+from domain.use_cases.weekly_availability import sync_availability
 from tests.unit.builders import slot, window
 from tests.unit.fakes import FakeFeed, FakeUnitOfWork
 

@@ -1,4 +1,5 @@
-"""The delivery policy (domain/webhooks.py) and subscription rules (domain/subscriptions.py)."""
+"""The delivery policy (domain/rules/retries.py) and the subscription rules
+(domain/use_cases/subscriptions.py)."""
 
 import base64
 import random
@@ -8,16 +9,9 @@ import pytest
 
 from domain import errors
 from domain.events import EventType
-from domain.subscriptions import check_url, create_endpoint, rotate_secret
-from domain.webhooks import (
-    DISABLE_AFTER,
-    RETRY_DELAYS,
-    Endpoint,
-    Outcome,
-    decide,
-    new_secret,
-    scaled,
-)
+from domain.rules.retries import DISABLE_AFTER, RETRY_DELAYS, decide, scaled
+from domain.use_cases.subscriptions import check_url, create_endpoint, rotate_secret
+from domain.webhooks import Endpoint, Outcome, new_secret
 from tests.unit.builders import utc
 
 NOW = utc("2026-03-02 09:00")

@@ -4,7 +4,8 @@ import pytest
 
 from domain.errors import InvalidRequest
 from domain.intervals import Interval
-from domain.weekly import expand, wall_to_utc, zone
+from domain.rules.weekly import expand, wall_to_utc
+from domain.rules.zones import zone
 from tests.unit.builders import utc, window
 
 

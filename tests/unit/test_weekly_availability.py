@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from domain import errors
-from domain.services import sync_availability
-from domain.weekly_availability import (
+from domain.use_cases.weekly_availability import (
     API_SOURCE,
     replace_weekly_availability,
+    sync_availability,
     weekly_availability,
 )
 from tests.unit.builders import slot

@@ -25,12 +25,8 @@ from app.api.schemas.common import (
     require_order,
 )
 from app.api.schemas.lean import LeanSchema
-from domain.model import (
-    MAX_REASON_LENGTH,
-    AppointmentStatus,
-    CanceledBy,
-)
-from domain.roster_services import MAX_PROVIDERS
+from domain.model import MAX_REASON_LENGTH, AppointmentStatus, CanceledBy
+from domain.rules.limits import MAX_PROVIDERS
 
 # --- appointments -----------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from app.api.schemas.common import (
     require_order,
 )
 from app.api.schemas.lean import LeanQuery, LeanSchema
-from domain.roster_services import MAX_LIMIT, MAX_PROVIDERS
+from domain.rules.limits import MAX_LIMIT, MAX_PROVIDERS
 
 # --- availability -----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from marshmallow import (
 from app.api.fields import (
     UtcDateTime,
 )
-from domain.weekly import is_known_zone, known_zone_names
+from domain.rules.zones import is_known_zone, known_zone_names
 
 _PAGINATION = frozenset({"page", "page_size"})
 

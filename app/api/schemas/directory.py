@@ -20,7 +20,7 @@ from app.api.fields import (
 from app.api.schemas.common import (
     timezone,
 )
-from domain.registry import POLICY_BOUNDS
+from domain.rules.limits import POLICY_BOUNDS
 
 # --- providers and clients --------------------------------------------------------------
 

@@ -21,10 +21,7 @@ from app.api.schemas.common import (
     RangeQuerySchema,
     require_order,
 )
-from domain.model import (
-    MAX_REASON_LENGTH,
-    OverrideKind,
-)
+from domain.model import MAX_REASON_LENGTH, OverrideKind
 
 _KIND_DOC = (
     "`unavailable`: time off, subtracted from the weekly availability; `available`: extra "

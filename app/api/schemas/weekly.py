@@ -14,11 +14,8 @@ from marshmallow import (
 from app.api.fields import (
     Id,
 )
-from domain.model import (
-    Weekday,
-    WeekTime,
-)
-from domain.weekly_availability import MAX_API_WINDOWS
+from domain.use_cases.weekly_availability import MAX_API_WINDOWS
+from domain.windows import Weekday, WeekTime
 
 # --- weekly availability ---------------------------------------------------------------
 

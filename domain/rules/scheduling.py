@@ -15,14 +15,9 @@ from typing import Protocol
 
 from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, split, subtract
-from domain.model import (
-    MAX_APPOINTMENT_LENGTH,
-    DateOverride,
-    OverrideKind,
-    Provider,
-    WeeklyWindow,
-)
-from domain.weekly import expand
+from domain.model import MAX_APPOINTMENT_LENGTH, DateOverride, OverrideKind, Provider
+from domain.rules.weekly import expand
+from domain.windows import WeeklyWindow
 
 
 class Booked(Protocol):

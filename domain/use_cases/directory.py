@@ -7,19 +7,12 @@ from dataclasses import replace
 from typing import Any
 
 from domain import errors
-from domain.events import ScheduleChange, schedule_changed
+from domain.events import ScheduleChange
 from domain.model import Client, Provider
-from domain.ports import UnitOfWork
-from domain.weekly import is_known_zone
+from domain.ports.unit_of_work import UnitOfWork
+from domain.rules.limits import POLICY_BOUNDS, check_provider
+from domain.use_cases.common import schedule_changed
 
-#: Inclusive bounds of each policy, in its own unit (docs/DECISIONS.md, "Scheduling policies").
-POLICY_BOUNDS = {
-    "buffer_before": (0, 24 * 60),
-    "buffer_after": (0, 24 * 60),
-    "min_notice_minutes": (0, 365 * 24 * 60),
-    "horizon_days": (1, 3650),
-    "min_cancel_notice_minutes": (0, 365 * 24 * 60),
-}
 _PROVIDER_FIELDS = frozenset({"name", "email", "timezone", "accepts_new_clients", *POLICY_BOUNDS})
 #: Fields whose change alters the provider's free time (the time zone places the windows).
 _FREE_TIME_FIELDS = (
@@ -31,17 +24,8 @@ _FREE_TIME_FIELDS = (
 )
 
 
-def _check(provider: Provider) -> None:
-    if not is_known_zone(provider.timezone):
-        raise errors.InvalidRequest(f"unknown time zone: {provider.timezone!r}")
-    for name, (low, high) in POLICY_BOUNDS.items():
-        value = getattr(provider, name)
-        if value is not None and not low <= value <= high:
-            raise errors.InvalidRequest(f"{name} must be between {low} and {high}")
-
-
 def create_provider(uow: UnitOfWork, provider: Provider) -> Provider:
-    _check(provider)
+    check_provider(provider)
     with uow:
         uow.lock_for_writing()
         provider = uow.providers.add(provider)
@@ -71,7 +55,7 @@ def update_provider(
         if expected is not None and not expected(current):
             raise errors.PreconditionFailed("the provider changed since you read it")
         changed = replace(current, **changes)
-        _check(changed)
+        check_provider(changed)
         provider = uow.providers.update(changed)
         if any(getattr(current, f) != getattr(changed, f) for f in _FREE_TIME_FIELDS):
             schedule_changed(uow, provider_id, ScheduleChange.POLICIES)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.intervals import Interval
 from domain.model import Provider
-from domain.scheduling import candidate_slots
+from domain.rules.scheduling import candidate_slots
 
 #: Passes of the search for a clean page cut before the fallback (docs/DECISIONS.md,
 #: "Roster paging").

@@ -1,4 +1,5 @@
-"""Use cases for a provider's weekly availability as set and read through the API.
+"""Use cases for a provider's weekly availability: read and set through the API, synced from
+the feed.
 
 A provider's windows come from sources: the feed (``calendly``) and the API (``api``). Each
 source replaces only its own windows, and availability is the merge of all of them
@@ -8,15 +9,17 @@ source replaces only its own windows, and availability is the merge of all of th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from domain import errors
-from domain.events import ScheduleChange, schedule_changed
-from domain.feed import parse_slots
-from domain.model import Provider, WeeklyWindow
-from domain.ports import RawSlot, UnitOfWork
-from domain.services import replace_windows
+from domain.events import ScheduleChange
+from domain.model import Provider
+from domain.ports.feed import AvailabilityFeed
+from domain.ports.unit_of_work import UnitOfWork
+from domain.rules.feed import RawSlot, parse_slots
+from domain.use_cases.common import load_provider, schedule_changed
+from domain.windows import SyncReport, WeeklyWindow
 
 API_SOURCE = "api"
 #: Most windows one PUT may set.
@@ -60,7 +63,7 @@ def replace_weekly_availability(
         current = _read(uow, provider_id)
         if expected is not None and not expected(current):
             raise errors.PreconditionFailed("the weekly availability changed since you read it")
-        if replace_windows(uow, provider_id, API_SOURCE, windows).changed:
+        if _replace_windows(uow, provider_id, API_SOURCE, windows).changed:
             schedule_changed(uow, provider_id, ScheduleChange.WEEKLY_AVAILABILITY)
         replaced = _read(uow, provider_id)
         uow.commit()
@@ -91,3 +94,48 @@ def _read(uow: UnitOfWork, provider_id: int) -> WeeklyAvailability:
         key=lambda w: (w.start, w.length_minutes, w.source, w.external_id),
     )
     return WeeklyAvailability(provider, tuple(windows))
+
+
+def sync_availability(uow: UnitOfWork, feed: AvailabilityFeed, provider_id: int) -> SyncReport:
+    """Upsert the provider's windows from the feed by (source, external id); drop vanished ones.
+
+    All or nothing: an invalid feed raises FeedError listing every problem and changes nothing.
+    """
+    with uow:
+        uow.lock_schedules(provider_id)  # serialized with PUT weekly-availability's If-Match
+        load_provider(uow, provider_id)
+        raw = feed.fetch(provider_id)
+        report = _replace_windows(
+            uow, provider_id, feed.source, parse_slots(provider_id, raw, feed.source)
+        )
+        if report.changed:
+            schedule_changed(uow, provider_id, ScheduleChange.WEEKLY_AVAILABILITY)
+        uow.commit()
+    return report
+
+
+def _replace_windows(
+    uow: UnitOfWork, provider_id: int, source: str, windows: Sequence[WeeklyWindow]
+) -> SyncReport:
+    """Make the provider's windows from ``source`` be ``windows``, matched by external id.
+
+    Windows of other sources are never touched. Runs in the caller's open, locked unit.
+    """
+    created = updated = deleted = unchanged = 0
+    incoming = {w.external_id: w for w in windows}
+    stored = {w.external_id: w for w in uow.windows.for_provider(provider_id) if w.source == source}
+    for external_id, window in incoming.items():
+        current = stored.get(external_id)
+        if current is None:
+            uow.windows.add(window)
+            created += 1
+        elif current.same_schedule(window):
+            unchanged += 1
+        else:
+            uow.windows.update(replace(window, id=current.id))
+            updated += 1
+    for external_id, window in stored.items():
+        if external_id not in incoming:
+            uow.windows.delete(window)
+            deleted += 1
+    return SyncReport(provider_id, created, updated, deleted, unchanged)

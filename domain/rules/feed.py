@@ -7,13 +7,14 @@ The feed's format: ``{"id", "provider_id", "starts_at": {"day_of_week", "time"},
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from domain.errors import FeedError
-from domain.model import DEFAULT_SOURCE, MINUTES_PER_DAY, Weekday, WeeklyWindow, WeekTime
-from domain.ports import RawSlot
+from domain.windows import DEFAULT_SOURCE, MINUTES_PER_DAY, Weekday, WeeklyWindow, WeekTime
 
+#: One slot as the feed publishes it, before validation.
+RawSlot = Mapping[str, Any]
 _TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
 _DAYS = {day.name.lower(): day for day in Weekday}
 

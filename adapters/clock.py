@@ -1,4 +1,5 @@
-"""The real clock; tests use their own."""
+"""The system clock, the adapter behind the ``Clock`` port (domain/ports/clock.py); tests use
+their own."""
 
 from __future__ import annotations
 

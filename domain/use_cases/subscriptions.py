@@ -8,14 +8,10 @@ from urllib.parse import urlsplit
 
 from domain import errors
 from domain.events import EventType
-from domain.ports import Clock, HostGuard, UnitOfWork
-from domain.webhooks import (
-    MAX_URL_LENGTH,
-    SECRET_OVERLAP,
-    Attempt,
-    Endpoint,
-    new_secret,
-)
+from domain.ports.clock import Clock
+from domain.ports.delivery import HostGuard
+from domain.ports.unit_of_work import UnitOfWork
+from domain.webhooks import MAX_URL_LENGTH, SECRET_OVERLAP, Attempt, Endpoint, new_secret
 
 _FIELDS = frozenset({"url", "events", "enabled", "description"})
 

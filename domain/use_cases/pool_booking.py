@@ -8,14 +8,22 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from domain import errors
-from domain.events import EventType, appointment_changed
+from domain.events import EventType
 from domain.intervals import Interval
-from domain.model import Appointment, IdempotencyRecord, Provider
-from domain.ports import Clock, UnitOfWork
-from domain.roster import ranked, week_of
-from domain.roster_services import MAX_PROVIDERS, named_providers, schedules_of
-from domain.scheduling import Booked, check_booking
-from domain.services import replay, require_aware
+from domain.model import Appointment, Provider
+from domain.ports.clock import Clock
+from domain.ports.unit_of_work import UnitOfWork
+from domain.rules.limits import MAX_PROVIDERS, require_aware
+from domain.rules.roster import ranked, week_of
+from domain.rules.scheduling import Booked, check_booking
+from domain.use_cases.common import (
+    appointment_changed,
+    client_bookings,
+    named_providers,
+    remember,
+    replay,
+    schedules_of,
+)
 
 
 def book_any(
@@ -29,14 +37,12 @@ def book_any(
 ) -> Appointment:
     """Book ``[starts_at, ends_at)`` with one provider of the pool for whom it is bookable.
 
-    Every booking rule applies per provider (domain.scheduling.check_booking); among those
+    Every booking rule applies per provider (domain.rules.scheduling.check_booking); among those
     that pass, the first by ``ranked`` wins, so providers are checked in that order until one
     passes. Locks the whole pool first, in ascending id order.
     """
     require_aware(starts_at, ends_at)
-    pool = sorted(set(provider_ids))
-    if not 1 <= len(pool) <= MAX_PROVIDERS:
-        raise errors.InvalidRequest(f"name between 1 and {MAX_PROVIDERS} providers")
+    pool = _pool(provider_ids)
     request = Interval(starts_at, ends_at)
     fingerprint = _fingerprint(client_id, pool, request)
     with uow:
@@ -47,9 +53,7 @@ def book_any(
             if replayed is not None:
                 return replayed
         providers = named_providers(uow, pool)
-        client_booked = uow.appointments.client_with_booked(client_id, *request)
-        if client_booked is None:
-            raise errors.UnknownReference(f"client {client_id} does not exist")
+        client_booked = client_bookings(uow, client_id, request)
         counts = uow.appointments.scheduled_counts(pool, *week_of(starts_at))
         client = _Client(client_id, client_booked)
         chosen = _first_bookable(uow, ranked(providers, counts), client, request, now)
@@ -58,18 +62,17 @@ def book_any(
             Appointment(client_id, chosen.id, starts_at, ends_at, created_at=now)
         )
         if idempotency_key is not None:
-            _remember(uow, idempotency_key, fingerprint, appointment, now)
+            remember(uow, idempotency_key, fingerprint, appointment, now)
         appointment_changed(uow, EventType.APPOINTMENT_BOOKED, appointment, now)
         uow.commit()
     return appointment
 
 
-def _remember(
-    uow: UnitOfWork, key: str, fingerprint: str, appointment: Appointment, now: datetime
-) -> None:
-    """Keep the key with the appointment it booked, so that a retry answers it again."""
-    assert appointment.id is not None
-    uow.idempotency.put(IdempotencyRecord(key, fingerprint, appointment.id, now))
+def _pool(provider_ids: Sequence[int]) -> list[int]:
+    pool = sorted(set(provider_ids))
+    if not 1 <= len(pool) <= MAX_PROVIDERS:
+        raise errors.InvalidRequest(f"name between 1 and {MAX_PROVIDERS} providers")
+    return pool
 
 
 def _fingerprint(client_id: int, pool: Sequence[int], request: Interval) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import errors
-from domain.events import ScheduleChange, schedule_changed
+from domain.events import ScheduleChange
 from domain.model import Appointment, DateOverride, OverrideKind
-from domain.ports import UnitOfWork
-from domain.services import require_aware
+from domain.ports.unit_of_work import UnitOfWork
+from domain.rules.limits import require_aware
+from domain.use_cases.common import schedule_changed
 
 #: What adding, and removing, an override of each kind changes.
 _CHANGES = {
