@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 MINUTES_PER_DAY = 24 * 60
@@ -77,3 +78,24 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.deleted)
+
+
+def merged_spans(windows: Iterable[WeeklyWindow]) -> list[tuple[int, int]]:
+    """The windows merged around the week, as (minute of the week it starts, length).
+
+    Overlapping or touching windows, the week boundary included, become one; windows that
+    cover the whole week become one span from Monday 00:00 lasting the whole week
+    (docs/DECISIONS.md, "Slots and steps").
+    """
+    spans: list[list[int]] = []
+    for start, length in sorted((w.start.minute_of_week, w.length_minutes) for w in windows):
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], start + length)
+        else:
+            spans.append([start, start + length])
+    while len(spans) > 1 and spans[-1][1] >= spans[0][0] + MINUTES_PER_WEEK:
+        first = spans.pop(0)  # the last span runs on into the next week's first one
+        spans[-1][1] = max(spans[-1][1], first[1] + MINUTES_PER_WEEK)
+    if spans and spans[-1][1] - spans[0][0] >= MINUTES_PER_WEEK and len(spans) == 1:
+        return [(0, MINUTES_PER_WEEK)]
+    return [(start % MINUTES_PER_WEEK, end - start) for start, end in spans]

@@ -9,6 +9,7 @@ from app.api import (
     availabilities,
     availability_sync,
     clients,
+    first_available,
     health,
     providers,
     roster,
@@ -21,6 +22,7 @@ from app.api.swagger import assets
 
 _RESOURCES = (
     roster,
+    first_available,
     availabilities,
     appointments,
     providers,

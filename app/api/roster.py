@@ -1,8 +1,7 @@
-"""GET /availabilities: free slots across the roster, by provider."""
+"""GET /availabilities and POST /availabilities/search: free slots across the roster."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask.views import MethodView
@@ -10,9 +9,8 @@ from flask.views import MethodView
 from app.api.base import Blueprint
 from app.api.docs import problems
 from app.api.examples import ROSTER_422
-from app.api.schemas import RosterQuerySchema, RosterSchema
-from app.services import services
-from domain.use_cases.roster import search_free_slots
+from app.api.schemas import RosterQuerySchema, RosterSchema, RosterSearchSchema
+from app.api.searches import ABOUT_422, roster_answer
 
 blp = Blueprint(
     "roster",
@@ -42,50 +40,38 @@ _EXAMPLE = {
 }
 
 
+_ABOUT = (
+    "Each searched provider's slots are exactly those of `GET "
+    "/providers/{provider_id}/availabilities` with the same `from`, `to`, `duration` and "
+    "`step` (the same function computes them), on each provider's grid; a slot lists every "
+    "provider who has it. With more than `limit` slots, `next_from` is the first omitted "
+    "slot's start: asked from it, the next page answers exactly the rest, as grids do not "
+    'depend on `from` (docs/DECISIONS.md, "Roster paging"). Then book one of the slot\'s '
+    "providers with `POST /appointments` and `provider_ids`."
+)
+
+
 @blp.route("/availabilities")
 class FreeSlots(MethodView):
     @blp.arguments(RosterQuerySchema(), location="query")
     @blp.response(200, RosterSchema, example=_EXAMPLE)
-    @blp.doc(
-        operationId="searchFreeSlots",
-        description="Each searched provider's slots are exactly those of `GET "
-        "/providers/{provider_id}/availabilities` with the same `from`, `to`, `duration` and "
-        "`step` (the same function computes them); a slot lists every provider who has it. "
-        "With more than `limit` slots, `next_from` is the `from` to ask next: the page ends "
-        "where no provider's slot grid would shift, so paging repeats and skips nothing "
-        '(docs/DECISIONS.md, "Roster paging"). Then book one of the slot\'s providers with '
-        "`POST /appointments` and `provider_ids`.",
-    )
-    @problems(
-        blp,
-        {
-            422: "Missing or invalid `from`/`to`/`duration`/`step`/`limit`/`provider_id`, "
-            "`to` not after `from`, a range longer than 31 days, or unknown provider ids "
-            "(named in `detail`).",
-        },
-        examples={422: ROSTER_422},
-    )
+    @blp.doc(operationId="searchFreeSlots", description=_ABOUT)
+    @problems(blp, {422: ABOUT_422}, examples={422: ROSTER_422})
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Search free slots across providers."""
-        svc = services()
-        duration = timedelta(minutes=query["duration"])
-        step = query.get("step")
-        found = search_free_slots(
-            svc.uow(),
-            svc.clock,
-            query["lower"],
-            query["upper"],
-            duration,
-            None if step is None else timedelta(minutes=step),
-            query.get("provider_ids"),
-            query.get("accepts_new_clients"),
-            query["limit"],
-        )
-        return {
-            "lower": query["lower"],
-            "upper": query["upper"],
-            "duration": query["duration"],
-            "step": step or query["duration"],
-            "slots": found.slots,
-            "next_from": found.next_from,
-        }
+        return roster_answer(query)
+
+
+@blp.route("/availabilities/search")
+class FreeSlotsSearch(MethodView):
+    @blp.arguments(RosterSearchSchema())
+    @blp.response(200, RosterSchema, example=_EXAMPLE)
+    @blp.doc(
+        operationId="searchFreeSlotsByBody",
+        description="`GET /availabilities` with its fields in a JSON body, `provider_ids` a "
+        "list of 1-1,000 ids: a long list does not fit in a request line. Same answer. " + _ABOUT,
+    )
+    @problems(blp, {422: ABOUT_422}, examples={422: ROSTER_422})
+    def post(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Search free slots across providers, the query in a body."""
+        return roster_answer(query)

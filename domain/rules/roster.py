@@ -1,25 +1,20 @@
 """The whole roster at once: per-provider slots gathered into roster slots, and the pool choice.
 
-Pure functions. Each provider's slots come from ``free_time`` and ``candidate_slots``, the
-functions behind the single-provider listing and booking; this module only merges them, pages
-them and picks a provider (docs/DECISIONS.md, "Roster search" and "Choosing from a pool").
+Pure functions. Each provider's slots come from ``offered_slots``, the function behind the
+single-provider listing; this module only groups them, pages them, picks each provider's
+first and picks a provider of a pool (docs/DECISIONS.md, "Roster search" and "Choosing from a
+pool").
 """
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from domain.intervals import Interval
 from domain.model import Provider
-from domain.rules.scheduling import candidate_slots
 
-#: Passes of the search for a clean page cut before the fallback (docs/DECISIONS.md,
-#: "Roster paging").
-MAX_CUT_PASSES = 64
 _WEEK = timedelta(days=7)
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -33,93 +28,50 @@ class RosterSlot:
 
 @dataclass(frozen=True, slots=True)
 class RosterPage:
-    """Slots by start; ``next_from`` is where the next page starts, None on the last one.
+    """Slots by start; ``next_from`` is the first omitted slot's start, None on the last page.
 
-    ``exact`` is False when no cut kept every provider's slot grid (the fallback).
+    Grids do not depend on ``from`` (domain/rules/grid.py), so a page asked from
+    ``next_from`` answers exactly the rest (docs/DECISIONS.md, "Roster paging").
     """
 
     slots: list[RosterSlot]
     next_from: datetime | None
-    exact: bool = True
 
 
 def page(
-    free: Mapping[int, Sequence[Interval]],
-    lower: datetime,
-    duration: timedelta,
-    step: timedelta | None,
+    offered: Mapping[int, Sequence[Interval]],
     limit: int,
     known_until: datetime | None = None,
 ) -> RosterPage | None:
-    """The first ``limit`` roster slots of the providers' free windows ``free``, by start.
+    """The first ``limit`` distinct starts of the providers' ``offered`` slots, each with
+    every provider who has it, by provider id.
 
-    All slots last ``duration``, so ordering by start is ordering by start then end. When
-    ``free`` covers only the beginning of the range, slots starting after ``known_until`` may
-    be missing: None when the page would need them (docs/DECISIONS.md, "Roster search").
+    All slots last as long, so ordering by start is ordering by start then end. When the
+    slots are known only up to ``known_until`` (slots starting later may be missing), the page
+    is None unless more than ``limit`` starts are known (docs/DECISIONS.md, "Roster search").
     """
-    step = step or duration
-    streams = [_starts(pid, windows, duration, step) for pid, windows in sorted(free.items())]
-    grouped: list[tuple[datetime, list[int]]] = []
-    for start, provider_id in heapq.merge(*streams):
-        if grouped and grouped[-1][0] == start:
-            grouped[-1][1].append(provider_id)
-        elif len(grouped) < limit:
-            grouped.append((start, [provider_id]))
-        elif known_until is not None and start > known_until:
-            return None
-        else:
-            cut, exact = cut_point(free, lower, start, step)
-            kept = [_slot(s, ids, duration) for s, ids in grouped if s < cut]
-            return RosterPage(kept, cut, exact)
-    if known_until is not None:
+    by_start: dict[datetime, list[int]] = {}
+    ends: dict[datetime, datetime] = {}
+    for provider_id in sorted(offered):
+        for slot in offered[provider_id]:
+            if known_until is None or slot.start <= known_until:
+                by_start.setdefault(slot.start, []).append(provider_id)
+                ends[slot.start] = slot.end
+    starts = sorted(by_start)
+    if len(starts) <= limit and known_until is not None:
         return None
-    return RosterPage([_slot(s, ids, duration) for s, ids in grouped], None)
+    kept = [RosterSlot(start, ends[start], tuple(by_start[start])) for start in starts[:limit]]
+    return RosterPage(kept, starts[limit] if len(starts) > limit else None)
 
 
-def _starts(
-    provider_id: int, free: Sequence[Interval], duration: timedelta, step: timedelta
-) -> Iterator[tuple[datetime, int]]:
-    for slot in candidate_slots(free, duration, step):
-        yield slot.start, provider_id
-
-
-def _slot(start: datetime, provider_ids: list[int], duration: timedelta) -> RosterSlot:
-    return RosterSlot(start, start + duration, tuple(provider_ids))
-
-
-def cut_point(
-    free: Mapping[int, Sequence[Interval]],
-    lower: datetime,
-    first_omitted: datetime,
-    step: timedelta,
-) -> tuple[datetime, bool]:
-    """Where to end a page whose first omitted slot starts at ``first_omitted``.
-
-    Asked again from ``p``, a provider whose free window straddles ``p`` would start its slots
-    at ``p``; so ``p`` is the latest instant in ``(lower, first_omitted]`` at which every
-    provider is outside its free windows or on its own slot grid, and pages then repeat and
-    skip nothing. Without such an instant, ``first_omitted`` and False (docs/DECISIONS.md,
-    "Roster paging").
-    """
-    cut = first_omitted
-    for _ in range(MAX_CUT_PASSES):
-        moved = False
-        for windows in free.values():
-            window = _straddling(windows, cut)
-            if window is not None and (cut - window.start) % step:
-                cut = window.start + (cut - window.start) // step * step
-                moved = True
-        if not moved:
-            return (cut, True) if cut > lower else (first_omitted, False)
-    return first_omitted, False
-
-
-def _straddling(windows: Sequence[Interval], moment: datetime) -> Interval | None:
-    """The window with ``start < moment < end``, if any."""
-    index = bisect_left(windows, moment, key=lambda w: w.start) - 1
-    if index >= 0 and windows[index].end > moment:
-        return windows[index]
-    return None
+def first_slots(
+    offered: Mapping[int, Sequence[Interval]], limit: int
+) -> list[tuple[int, Interval]]:
+    """Each provider's earliest offered slot, by start then provider id; those without any
+    are left out."""
+    firsts = [(slots[0], provider_id) for provider_id, slots in offered.items() if slots]
+    firsts.sort(key=lambda found: (found[0].start, found[1]))
+    return [(provider_id, slot) for slot, provider_id in firsts[:limit]]
 
 
 def week_of(moment: datetime) -> tuple[datetime, datetime]:

@@ -8,14 +8,15 @@ is refused, ``_why_not_free`` only chooses the words of the refusal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from domain import errors
-from domain.intervals import Interval, clip, find_containing, merge, split, subtract
+from domain.intervals import Interval, clip, find_containing, merge, subtract
 from domain.model import MAX_APPOINTMENT_LENGTH, DateOverride, OverrideKind, Provider
+from domain.rules.grid import grid_starts
 from domain.rules.weekly import expand
 from domain.windows import WeeklyWindow
 
@@ -45,18 +46,35 @@ class Schedule:
     windows: Sequence[WeeklyWindow]
     appointments: Sequence[Booked]
     overrides: Sequence[DateOverride] = field(default=())
+    _weekly: dict[tuple[datetime, datetime], list[Interval]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def availability(self, lower: datetime, upper: datetime) -> list[Interval]:
         """Weekly availability plus extra time minus time off, merged, clipped to the range.
 
         See docs/DECISIONS.md, "How windows merge" and "Time off and extra availability".
         """
-        weekly = expand(self.windows, self.provider.timezone, lower, upper)
+        weekly = self.weekly(lower, upper)
         if not self.overrides:  # the common case, spared two sorts and a subtraction
             return clip(merge(weekly), lower, upper)
         extra = self._overrides(OverrideKind.AVAILABLE)
         available = merge(weekly + extra)
         return clip(subtract(available, self._overrides(OverrideKind.UNAVAILABLE)), lower, upper)
+
+    def weekly(self, lower: datetime, upper: datetime) -> list[Interval]:
+        """The occurrences of the merged weekly windows overlapping the range, whole; computed
+        once per range (free time and the grid both need them)."""
+        found = self._weekly.get((lower, upper))
+        if found is None:
+            found = expand(self.windows, self.provider.timezone, lower, upper)
+            self._weekly[lower, upper] = found
+        return found
+
+    def openings(self, lower: datetime, upper: datetime) -> list[Interval]:
+        """Where the slot grid starts: the weekly occurrences and extra availability spans
+        overlapping the range, whole, by start (domain/rules/grid.py)."""
+        return sorted(self.weekly(lower, upper) + self._overrides(OverrideKind.AVAILABLE))
 
     def busy(self) -> list[Interval]:
         """Scheduled appointments widened by the provider's buffer, sorted by start.
@@ -85,9 +103,7 @@ def free_time(
     never free) and ends at now plus the booking horizon. Sorted, disjoint, gap-preserving;
     see docs/DECISIONS.md, "What is clipped".
     """
-    earliest, latest = schedule.provider.bookable_span(now)
-    lower = max(lower, earliest)
-    upper = upper if latest is None else min(upper, latest)
+    lower, upper = _bookable(schedule, lower, upper, now)
     if lower >= upper:
         return []
     available = schedule.availability(lower, upper)
@@ -96,23 +112,30 @@ def free_time(
     return subtract(available, schedule.busy())
 
 
-def slots(
-    free: Iterable[Interval], duration: timedelta | None, step: timedelta | None = None
+def offered_slots(
+    schedule: Schedule,
+    lower: datetime,
+    upper: datetime,
+    now: datetime,
+    duration: timedelta,
+    step: timedelta | None = None,
 ) -> list[Interval]:
-    """Free windows as they are, or candidate slots of ``duration`` every ``step``.
+    """The slots of ``duration`` on the provider's grid, every ``step``, that lie wholly in
+    its free time in ``[lower, upper)`` (domain/rules/grid.py)."""
+    free = free_time(schedule, lower, upper, now)
+    if not free:
+        return []
+    openings = schedule.openings(*_bookable(schedule, lower, upper, now))
+    starts = grid_starts(free, openings, duration, step or duration)
+    return [Interval(start, start + duration) for start in starts]
 
-    Slot starts align to each free window's start (docs/DECISIONS.md, "Slots and steps").
-    """
-    if duration is None:
-        return list(free)
-    return list(candidate_slots(free, duration, step))
 
-
-def candidate_slots(
-    free: Iterable[Interval], duration: timedelta, step: timedelta | None = None
-) -> Iterator[Interval]:
-    """The slots of ``slots``, lazily: the roster search reads only as many as it answers."""
-    return split(free, duration, step or duration)
+def _bookable(
+    schedule: Schedule, lower: datetime, upper: datetime, now: datetime
+) -> tuple[datetime, datetime]:
+    """The range cut to the span the provider lets clients book now (notice and horizon)."""
+    earliest, latest = schedule.provider.bookable_span(now)
+    return max(lower, earliest), upper if latest is None else min(upper, latest)
 
 
 def check_booking(

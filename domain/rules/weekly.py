@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from domain.intervals import Interval
 from domain.rules.zones import zone
-from domain.windows import WeeklyWindow
+from domain.windows import MINUTES_PER_DAY, WeeklyWindow, merged_spans
 
 _DAY = timedelta(days=1)
 
@@ -47,9 +47,12 @@ def _gap_end(wall: datetime, tz: ZoneInfo) -> datetime:
 def expand(
     windows: Iterable[WeeklyWindow], timezone: str, lower: datetime, upper: datetime
 ) -> list[Interval]:
-    """Every occurrence of ``windows`` that overlaps ``[lower, upper)``, unclipped and unsorted.
+    """Every occurrence of the merged ``windows`` that overlaps ``[lower, upper)``, unclipped
+    and unsorted.
 
-    Occurrences that began before ``lower`` are included; callers clip.
+    Windows that overlap or touch in the week are merged first (``merged_spans``), so each
+    occurrence starts where availability starts, the grid's anchor. Occurrences that began
+    before ``lower`` are included; callers clip.
     """
     tz = zone(timezone)
     by_day, longest = _shape(tuple(windows))
@@ -96,16 +99,17 @@ def _shape(windows: tuple[WeeklyWindow, ...]) -> ByDay:
 
 
 def _by_weekday(windows: tuple[WeeklyWindow, ...]) -> ByDay:
-    """Each window by weekday as (start since midnight, end since the same midnight if on
-    that day, else None, length); and the longest length."""
+    """Each merged window by weekday as (start since midnight, end since the same midnight if
+    on that day, else None, length); and the longest length."""
     by_day: dict[int, list[Shape]] = {}
     longest = timedelta(0)
-    for window in windows:
-        length = timedelta(minutes=window.length_minutes)
-        start = timedelta(minutes=window.start.minute)
+    for minute_of_week, minutes in merged_spans(windows):
+        day, minute = divmod(minute_of_week, MINUTES_PER_DAY)
+        length = timedelta(minutes=minutes)
+        start = timedelta(minutes=minute)
         end = start + length
         same_day = end if end.days == 0 else None
-        by_day.setdefault(int(window.start.day), []).append((start, same_day, length))
+        by_day.setdefault(day, []).append((start, same_day, length))
         longest = max(longest, length)
     return by_day, longest
 

@@ -12,7 +12,7 @@ from domain.ports.clock import Clock
 from domain.ports.unit_of_work import UnitOfWork
 from domain.rules.conditional import AvailabilityVersion, availability_version
 from domain.rules.limits import MAX_QUERY_RANGE, check_range, check_slot_length
-from domain.rules.scheduling import free_time, slots
+from domain.rules.scheduling import free_time, offered_slots
 from domain.use_cases.common import load_provider, provider_with_booked, schedule_of
 
 
@@ -75,4 +75,6 @@ def tagged_free_windows(
         if known is not None and known(version):
             return TaggedFreeWindows(version, None)
         schedule = schedule_of(uow, provider, lower, upper, booked=booked)
-    return TaggedFreeWindows(version, slots(free_time(schedule, lower, upper, now), duration, step))
+    if duration is None:
+        return TaggedFreeWindows(version, free_time(schedule, lower, upper, now))
+    return TaggedFreeWindows(version, offered_slots(schedule, lower, upper, now, duration, step))

@@ -50,6 +50,10 @@ OPERATION_IDS = {
     ("get", "/webhooks/{webhook_id}/deliveries"): "listWebhookDeliveries",
     ("get", "/providers/{provider_id}/weekly-availability"): "getWeeklyAvailability",
     ("put", "/providers/{provider_id}/weekly-availability"): "replaceWeeklyAvailability",
+    ("get", "/availabilities"): "searchFreeSlots",
+    ("post", "/availabilities/search"): "searchFreeSlotsByBody",
+    ("get", "/availabilities/first"): "findFirstFreeSlots",
+    ("post", "/availabilities/first/search"): "findFirstFreeSlotsByBody",
 }
 #: Bodies a client may leave out; every other one is required and enforced.
 OPTIONAL_BODIES = {("delete", "/appointments/{appointment_id}")}

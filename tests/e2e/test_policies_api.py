@@ -174,26 +174,26 @@ class TestSteps:
         afternoon = ["13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"]
         assert [start for start, _ in slots[5:]] == afternoon
 
-    def test_slot_starts_align_to_the_free_windows_start_not_the_clock(
+    def test_a_booking_drops_the_slots_it_cuts_and_the_rest_keep_the_windows_grid(
         self, http, provider, customer
     ):
         book(http, customer["id"], provider["id"], "09:00", "09:10")
         slots = free_times(http, provider["id"], duration=30, step=15)
         morning = [slot for slot in slots if slot[0] < "12:00"]
         assert [start for start, _ in morning] == [
-            "09:10",
-            "09:25",
-            "09:40",
-            "09:55",
-            "10:10",
-            "10:25",
-            "10:40",
-            "10:55",
-            "11:10",
-            "11:25",
+            "09:15",
+            "09:30",
+            "09:45",
+            "10:00",
+            "10:15",
+            "10:30",
+            "10:45",
+            "11:00",
+            "11:15",
+            "11:30",
         ]
         other = new_client(http, "grace@example.com")
-        book(http, other["id"], provider["id"], "09:25", "09:55")
+        book(http, other["id"], provider["id"], "09:25", "09:55")  # any free time is bookable
 
     def test_without_a_step_slots_are_consecutive(self, http, provider):
         consecutive = free_times(http, provider["id"], duration=60)

@@ -1,5 +1,6 @@
-"""GET /availabilities over HTTP, on both databases: it agrees with the per-provider answers,
-filters, validates and pages."""
+"""The roster search (GET /availabilities and its POST form) and the first available slots
+(GET /availabilities/first and its POST form) over HTTP, on both databases: they agree with the
+per-provider answers, filter, validate and page."""
 
 from __future__ import annotations
 
@@ -144,6 +145,7 @@ def test_paging_with_next_from_returns_every_slot_once(http, roster, step):
         pages.extend(body["slots"])
         if body["next_from"] is None:
             break
+        assert body["next_from"] == whole[len(pages)]["starts_at"]  # the first omitted slot
         query["from"] = body["next_from"]
     assert pages == whole
     assert len(whole) > 8
@@ -158,3 +160,75 @@ def test_the_roster_sees_a_new_booking_at_once(http, roster):
     after = search(http, duration=30, provider_id=utc)["slots"]
     assert first not in after
     assert after[: len(before) - 1] == before[1:]
+
+
+def test_slots_start_on_each_providers_grid_whatever_the_from_asked(http, roster):
+    berlin = roster[1]  # 08:10-12:00 in Berlin: 07:10 UTC, then every 30 minutes
+    query = {"from": "2026-11-30T07:25:00Z", "to": "2026-11-30T09:00:00Z", "duration": 30}
+    body = http.get(f"/providers/{berlin}/availabilities", query_string=query).get_json()
+    assert [s["starts_at"] for s in body["availabilities"]] == [
+        "2026-11-30T07:40:00Z",
+        "2026-11-30T08:10:00Z",
+    ]
+
+
+@pytest.mark.parametrize("step", [None, 20])
+def test_the_post_search_answers_what_the_get_search_answers(http, roster, step):
+    params = {"duration": 30} if step is None else {"duration": 30, "step": step}
+    got = search(http, **params, provider_id=roster[:2], limit=5)
+    body = {**WEEK, **params, "provider_ids": roster[:2], "limit": 5}
+    posted = http.post("/availabilities/search", json=body)
+    assert posted.status_code == 200, posted.get_data(as_text=True)
+    assert posted.get_json() == got
+
+
+def test_a_body_holds_a_thousand_provider_ids_and_names_the_unknown_ones(http, roster):
+    ids = [*roster, *range(10_000, 10_997)]
+    body = {**WEEK, "duration": 30, "provider_ids": ids}
+    for path in ("/availabilities/search", "/availabilities/first/search"):
+        problem = assert_problem(http.post(path, json=body), 422, "unknown-reference")
+        assert "10000, 10001" in problem["detail"] and "10996" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"duration": "30"}, "duration"),
+        ({"provider_ids": 3}, "provider_ids"),
+        ({"provider_id": [3]}, "provider_id"),
+        ({"accepts_new_clients": "true"}, "accepts_new_clients"),
+        ({"limit": 1001}, "limit"),
+    ],
+)
+def test_a_search_body_is_read_as_json_and_refused_naming_the_field(http, change, field):
+    body = {**WEEK, "duration": 30, **change}
+    for path in ("/availabilities/search", "/availabilities/first/search"):
+        problem = assert_problem(http.post(path, json=body), 422, "validation-error")
+        assert field in problem["errors"], problem
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_first_available_is_each_providers_first_listed_slot_soonest_first(http, roster, limit):
+    firsts = []
+    for provider_id in roster:
+        listed = http.get(
+            f"/providers/{provider_id}/availabilities", query_string={**WEEK, "duration": 45}
+        ).get_json()["availabilities"]
+        firsts.append({"provider_id": provider_id, **listed[0]})
+    firsts.sort(key=lambda s: (s["starts_at"], s["provider_id"]))
+    query = {**WEEK, "duration": 45, "limit": limit}
+    got = http.get("/availabilities/first", query_string=query)
+    assert got.status_code == 200, got.get_data(as_text=True)
+    assert got.get_json()["slots"] == firsts[:limit]
+    posted = http.post(
+        "/availabilities/first/search", json={**WEEK, "duration": 45, "limit": limit}
+    )
+    assert posted.get_json() == got.get_json()
+
+
+def test_first_available_leaves_out_providers_with_no_slot_in_the_range(http, roster):
+    york = roster[2]  # Mondays only
+    query = {"from": "2026-12-01T00:00:00Z", "to": "2026-12-05T00:00:00Z", "duration": 30}
+    slots = http.get("/availabilities/first", query_string=query).get_json()["slots"]
+    assert york not in {s["provider_id"] for s in slots}
+    assert {s["provider_id"] for s in slots} == set(roster[:2])

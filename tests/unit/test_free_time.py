@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from domain.intervals import Interval
 from domain.model import Appointment, AppointmentStatus, Provider
-from domain.rules.scheduling import Schedule, free_time, slots
+from domain.rules.scheduling import Schedule, free_time, offered_slots
 from tests.unit.builders import utc, window
 
 PROVIDER = Provider("Dr. Ada", timezone="UTC", id=1)
@@ -81,12 +81,11 @@ def test_free_windows_are_expanded_in_the_providers_time_zone():
 
 
 def test_slots_cut_each_free_window_into_consecutive_pieces_and_drop_remainders():
-    free = [
-        Interval(utc("2026-03-02 09:00"), utc("2026-03-02 10:40")),
-        Interval(utc("2026-03-02 11:00"), utc("2026-03-02 11:20")),
-    ]
-    assert slots(free, timedelta(minutes=45)) == [
+    mornings = schedule([window("monday", "09:00", "monday", "10:40")])
+    found = offered_slots(
+        mornings, utc("2026-03-02 00:00"), utc("2026-03-03 00:00"), LONG_AGO, timedelta(minutes=45)
+    )
+    assert found == [
         Interval(utc("2026-03-02 09:00"), utc("2026-03-02 09:45")),
         Interval(utc("2026-03-02 09:45"), utc("2026-03-02 10:30")),
     ]
-    assert slots(free, None) == free

@@ -8,7 +8,7 @@ import pytest
 from domain import errors
 from domain.intervals import Interval
 from domain.model import Appointment, DateOverride, OverrideKind, Provider
-from domain.rules.scheduling import Schedule, check_booking, free_time, slots
+from domain.rules.scheduling import Schedule, check_booking, free_time, offered_slots
 from tests.unit.builders import utc, window
 
 MONDAY = [window("monday", "09:00", "monday", "12:00")]
@@ -125,13 +125,18 @@ def test_a_booking_in_the_past_says_so_before_any_notice_rule():
     assert isinstance(refusal(provider, span("09:00", "09:30"), now=at("09:10")), errors.InThePast)
 
 
+def _slots(start: str, end: str, duration: timedelta, step: timedelta | None) -> list[Interval]:
+    hours = Schedule(PROVIDER, [window("monday", start, "monday", end)], [])
+    return offered_slots(hours, at("00:00"), at("23:59"), LONG_AGO, duration, step)
+
+
 def test_slots_with_a_step_overlap_and_align_to_the_window_start():
-    found = slots([span("09:10", "10:10")], timedelta(minutes=30), timedelta(minutes=15))
+    found = _slots("09:10", "10:10", timedelta(minutes=30), timedelta(minutes=15))
     assert [s.start.strftime("%H:%M") for s in found] == ["09:10", "09:25", "09:40"]
     assert all(s.duration == timedelta(minutes=30) for s in found)
 
 
 @pytest.mark.parametrize("step", [None, timedelta(minutes=30)])
 def test_without_a_step_slots_are_consecutive(step):
-    found = slots([span("09:00", "10:00")], timedelta(minutes=30), step)
+    found = _slots("09:00", "10:00", timedelta(minutes=30), step)
     assert found == [span("09:00", "09:30"), span("09:30", "10:00")]

@@ -15,9 +15,6 @@ from app.api.schemas.appointments import (
 from app.api.schemas.availability import (
     AvailabilityQuerySchema,
     AvailabilitySchema,
-    RosterQuerySchema,
-    RosterSchema,
-    RosterSlotSchema,
     SlotRangeQuerySchema,
     WindowSchema,
 )
@@ -35,6 +32,16 @@ from app.api.schemas.directory import (
     ProviderSchema,
 )
 from app.api.schemas.operations import HealthSchema, SyncReportSchema
+from app.api.schemas.roster import (
+    FirstQuerySchema,
+    FirstSearchSchema,
+    FirstSlotSchema,
+    FirstSlotsSchema,
+    RosterQuerySchema,
+    RosterSchema,
+    RosterSearchSchema,
+    RosterSlotSchema,
+)
 from app.api.schemas.time_off import (
     TimeOffCreatedSchema,
     TimeOffCreateSchema,
@@ -76,8 +83,13 @@ __all__ = [
     "QuerySchema",
     "RangeQuerySchema",
     "RescheduleSchema",
+    "FirstQuerySchema",
+    "FirstSearchSchema",
+    "FirstSlotSchema",
+    "FirstSlotsSchema",
     "RosterQuerySchema",
     "RosterSchema",
+    "RosterSearchSchema",
     "RosterSlotSchema",
     "SlotRangeQuerySchema",
     "SyncReportSchema",

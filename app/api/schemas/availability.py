@@ -1,4 +1,4 @@
-"""Free windows and the roster search: their queries and answers."""
+"""Free windows of one provider: the query and the answer (the roster's: schemas/roster.py)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,11 @@ from app.api.schemas.common import (
     require_order,
 )
 from app.api.schemas.lean import LeanQuery, LeanSchema
-from domain.rules.limits import MAX_LIMIT, MAX_PROVIDERS
 
 # --- availability -----------------------------------------------------------------------
 
 
-def _range_end(days: int) -> UtcDateTime:
+def range_end(days: int) -> UtcDateTime:
     return UtcDateTime(
         data_key="to",
         required=True,
@@ -39,10 +38,10 @@ def _range_end(days: int) -> UtcDateTime:
     )
 
 
-def _minutes(metadata: dict[str, Any], **kwargs: Any) -> StrictInteger:
-    """A slot length or step in a query: whole minutes, 5 to 1440."""
+def minutes(metadata: dict[str, Any], strict: bool = False, **kwargs: Any) -> StrictInteger:
+    """A slot length or step: whole minutes, 5 to 1440; ``strict`` in a JSON body."""
     return StrictInteger(
-        strict=False, validate=validate.Range(5, 1440), metadata=metadata, **kwargs
+        strict=strict, validate=validate.Range(5, 1440), metadata=dict(metadata), **kwargs
     )
 
 
@@ -59,14 +58,16 @@ class SlotRangeQuerySchema(QuerySchema):
 
 
 class AvailabilityQuerySchema(SlotRangeQuerySchema, LeanQuery):
-    upper = _range_end(92)
-    duration = _minutes({"description": "Cut free windows into slots of this many minutes."})
-    step = _minutes(
+    upper = range_end(92)
+    duration = minutes({"description": "Cut free windows into slots of this many minutes."})
+    step = minutes(
         {
             "description": "Minutes between the starts of candidate slots; needs `duration` "
             "and defaults to it. A step shorter than `duration` lists overlapping slots. "
-            "Starts align to each free window's start, not to the clock: a free window from "
-            "09:10 with `duration=30&step=15` yields 09:10, 09:25, 09:40, ...",
+            "Starts lie on the provider's grid: each availability window's start plus whole "
+            "steps, whatever the `from` asked, so windows from 09:00 with `duration=30` give "
+            "09:00, 09:30, ... and a slot that a booking, time off or the notice cuts is "
+            'left out, never shifted (docs/DECISIONS.md, "Slots and steps").',
             "example": 15,
         }
     )
@@ -81,76 +82,6 @@ class AvailabilityQuerySchema(SlotRangeQuerySchema, LeanQuery):
         if "lower" not in values or "upper" not in values:
             return False
         return values["upper"] > values["lower"] and ("step" not in values or "duration" in values)
-
-
-class RosterQuerySchema(SlotRangeQuerySchema):
-    upper = _range_end(31)
-    duration = _minutes({"description": "Minutes each slot lasts.", "example": 30}, required=True)
-    step = _minutes(
-        {
-            "description": "Minutes between the starts of a provider's candidate slots "
-            "(default: `duration`), counted from each free window's start, as in "
-            "`GET /providers/{provider_id}/availabilities`.",
-            "example": 15,
-        }
-    )
-    provider_ids = fields.List(
-        Id(strict=False),
-        data_key="provider_id",
-        validate=validate.Length(1, MAX_PROVIDERS),
-        metadata={
-            "description": "Search only these providers (repeat the parameter, up to 1,000 "
-            "times); every provider if absent. An unknown id is a 422 that names it.",
-            "example": [3, 7],
-        },
-    )
-    accepts_new_clients = fields.Boolean(
-        truthy={"true"},
-        falsy={"false"},
-        metadata={
-            "description": "`true`: only providers open to new clients; `false`: only those "
-            "closed to them; absent: both."
-        },
-    )
-    limit = StrictInteger(
-        strict=False,
-        load_default=100,
-        validate=validate.Range(1, MAX_LIMIT),
-        metadata={"description": "Most slots answered (default 100).", "example": 100},
-    )
-
-
-class RosterSlotSchema(Schema):
-    starts_at = UtcDateTime(required=True)
-    ends_at = UtcDateTime(required=True)
-    provider_ids = fields.List(
-        fields.Integer(),
-        required=True,
-        metadata={
-            "description": "Every searched provider for whom exactly this slot is listed by "
-            "`GET /providers/{provider_id}/availabilities` with the same query, ascending."
-        },
-    )
-
-
-class RosterSchema(Schema):
-    lower = UtcDateTime(data_key="from", required=True)
-    upper = UtcDateTime(data_key="to", required=True)
-    duration = fields.Integer(required=True, metadata={"example": 30})
-    step = fields.Integer(required=True, metadata={"example": 30})
-    slots = fields.List(
-        fields.Nested(RosterSlotSchema),
-        required=True,
-        metadata={"description": "Ordered by `starts_at`, then `ends_at`; at most `limit`."},
-    )
-    next_from = UtcDateTime(
-        required=True,
-        allow_none=True,
-        metadata={
-            "description": "When more slots exist: the `from` to ask next (everything else "
-            "unchanged); paging through returns every slot once. Null on the last page."
-        },
-    )
 
 
 class WindowSchema(Schema):

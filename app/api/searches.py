@@ -1,0 +1,57 @@
+"""What the roster search and the first-available search share at the edge: their arguments
+from a parsed query or body, and the head of their answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from app.services import services
+from domain.use_cases.roster import first_free_slots, search_free_slots
+
+ABOUT_422 = (
+    "Missing or invalid `from`/`to`/`duration`/`step`/`limit`/provider ids, `to` not after "
+    "`from`, a range longer than 31 days, or unknown provider ids (named in `detail`)."
+)
+
+
+def _arguments(query: dict[str, Any]) -> dict[str, Any]:
+    step = query.get("step")
+    svc = services()
+    return {
+        "uow": svc.uow(),
+        "clock": svc.clock,
+        "lower": query["lower"],
+        "upper": query["upper"],
+        "duration": timedelta(minutes=query["duration"]),
+        "step": None if step is None else timedelta(minutes=step),
+        "provider_ids": query.get("provider_ids"),
+        "accepts_new_clients": query.get("accepts_new_clients"),
+        "limit": query["limit"],
+    }
+
+
+def _head(query: dict[str, Any]) -> dict[str, Any]:
+    duration = query["duration"]
+    return {
+        "lower": query["lower"],
+        "upper": query["upper"],
+        "duration": duration,
+        "step": query.get("step") or duration,
+    }
+
+
+def roster_answer(query: dict[str, Any]) -> dict[str, Any]:
+    """The roster search's answer to a parsed query or body."""
+    found = search_free_slots(**_arguments(query))
+    return {**_head(query), "slots": found.slots, "next_from": found.next_from}
+
+
+def first_answer(query: dict[str, Any]) -> dict[str, Any]:
+    """The first-available search's answer to a parsed query or body."""
+    found = first_free_slots(**_arguments(query))
+    slots = [
+        {"provider_id": provider_id, "starts_at": slot.start, "ends_at": slot.end}
+        for provider_id, slot in found
+    ]
+    return {**_head(query), "slots": slots}
