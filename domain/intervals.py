@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 
@@ -96,3 +96,27 @@ def find_containing(disjoint: list[Interval], target: Interval) -> Interval | No
     if index >= 0 and disjoint[index].contains(target):
         return disjoint[index]
     return None
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def to_us(moment: datetime) -> int:
+    """``moment`` as whole microseconds since the Unix epoch: the inner loops' time."""
+    return (moment - EPOCH) // _MICROSECOND
+
+
+def from_us(microseconds: int) -> datetime:
+    return EPOCH + timedelta(microseconds=microseconds)
+
+
+def in_us(length: timedelta) -> int:
+    return length // _MICROSECOND
+
+
+def week_of(moment: datetime) -> tuple[datetime, datetime]:
+    """The UTC calendar week holding ``moment``: Monday 00:00 to the next Monday 00:00."""
+    utc = moment.astimezone(UTC)
+    monday = datetime(utc.year, utc.month, utc.day, tzinfo=UTC) - timedelta(days=utc.weekday())
+    return monday, monday + timedelta(days=7)

@@ -14,6 +14,7 @@ from adapters.sqlalchemy import repositories
 from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
 from adapters.sqlalchemy.gateway import BEGIN_OPTION, Gateway
+from adapters.sqlalchemy.plans import PlanMemo
 from adapters.sqlalchemy.webhooks import (
     AppointmentRenderer,
     Outbox,
@@ -35,6 +36,7 @@ class ScheduleCaches:
     windows: VersionedCache[WeeklyWindow] = field(default_factory=VersionedCache)
     overrides: VersionedCache[DateOverride] = field(default_factory=VersionedCache)
     providers: RowMemo[Provider] = field(default_factory=RowMemo)
+    plans: PlanMemo = field(default_factory=PlanMemo)
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -64,6 +66,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.overrides = repositories.DateOverrideRepository(self._gateway, caches.overrides)
         self.outbox = Outbox(self._gateway, render, request_id)
         self.webhooks = WebhookEndpointRepository(self._gateway)
+        self.plans = caches.plans
 
     def __enter__(self) -> Self:
         if self._gateway.is_open:

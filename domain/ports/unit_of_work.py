@@ -9,6 +9,7 @@ from typing import Self
 
 from domain.ports.appointments import AppointmentRepository
 from domain.ports.delivery import EventOutbox
+from domain.ports.plans import PlanCache
 from domain.ports.repositories import (
     ClientRepository,
     DateOverrideRepository,
@@ -30,6 +31,7 @@ class UnitOfWork(abc.ABC):
     overrides: DateOverrideRepository
     outbox: EventOutbox
     webhooks: WebhookEndpointRepository
+    plans: PlanCache
 
     def __enter__(self) -> Self:
         return self

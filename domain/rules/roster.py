@@ -1,21 +1,24 @@
 """The whole roster at once: per-provider slots gathered into roster slots, and the pool choice.
 
-Pure functions. Each provider's slots come from ``offered_slots``, the function behind the
-single-provider listing; this module only groups them, pages them, picks each provider's
-first and picks a provider of a pool (docs/DECISIONS.md, "Roster search" and "Choosing from a
-pool").
+Pure functions. Each provider's slots come from its offer (domain/rules/offers.py): its free
+time as ``free_time`` decides it, on its grid, as its own listing has them; this module only
+groups them, pages them, picks each provider's first and picks a provider of a pool
+(docs/DECISIONS.md, "Roster search" and "Choosing from a pool").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from domain.intervals import Interval
+from domain.intervals import Interval, from_us
 from domain.model import Provider
+from domain.rules.offers import Offer
 
-_WEEK = timedelta(days=7)
+_HOUR = 3600 * 1_000_000  # microseconds
+_DAY = 24 * _HOUR
+Found = tuple[int, Interval]
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -39,46 +42,58 @@ class RosterPage:
 
 
 def page(
-    offered: Mapping[int, Sequence[Interval]],
-    limit: int,
-    known_until: datetime | None = None,
-) -> RosterPage | None:
-    """The first ``limit`` distinct starts of the providers' ``offered`` slots, each with
+    offers: Sequence[Offer], duration: int, step: int, lower: int, upper: int, limit: int
+) -> RosterPage:
+    """The first ``limit`` distinct starts of the ``offers`` in ``[lower, upper)``, each with
     every provider who has it, by provider id.
 
-    All slots last as long, so ordering by start is ordering by start then end. When the
-    slots are known only up to ``known_until`` (slots starting later may be missing), the page
-    is None unless more than ``limit`` starts are known (docs/DECISIONS.md, "Roster search").
+    All slots last as long, so ordering by start is ordering by start then end. Starts are
+    gathered in spans of the range, from its start, until more than ``limit`` are known
+    (``_next_span``; docs/DECISIONS.md, "Roster search"): the cost follows the page, not the
+    range.
     """
-    by_start: dict[datetime, list[int]] = {}
-    ends: dict[datetime, datetime] = {}
-    for provider_id in sorted(offered):
-        for slot in offered[provider_id]:
-            if known_until is None or slot.start <= known_until:
-                by_start.setdefault(slot.start, []).append(provider_id)
-                ends[slot.start] = slot.end
+    by_start: dict[int, list[int]] = {}
+    offers = sorted(offers, key=lambda offer: offer.provider_id)
+    after, span, known = lower, _DAY, 0
+    while after < upper and len(by_start) <= limit:
+        before = min(upper, after + span)
+        for offer in offers:
+            provider_id = offer.provider_id
+            for start in offer.starts(duration, step, after, before):
+                found = by_start.get(start)
+                if found is None:
+                    by_start[start] = [provider_id]
+                else:
+                    found.append(provider_id)
+        span = _next_span(before - after, len(by_start) - known, limit + 1 - len(by_start))
+        after, known = before, len(by_start)
     starts = sorted(by_start)
-    if len(starts) <= limit and known_until is not None:
-        return None
-    kept = [RosterSlot(start, ends[start], tuple(by_start[start])) for start in starts[:limit]]
-    return RosterPage(kept, starts[limit] if len(starts) > limit else None)
+    kept = [_slot(start, duration, by_start[start]) for start in starts[:limit]]
+    return RosterPage(kept, from_us(starts[limit]) if len(starts) > limit else None)
 
 
-def first_slots(
-    offered: Mapping[int, Sequence[Interval]], limit: int
-) -> list[tuple[int, Interval]]:
-    """Each provider's earliest offered slot, by start then provider id; those without any
-    are left out."""
-    firsts = [(slots[0], provider_id) for provider_id, slots in offered.items() if slots]
-    firsts.sort(key=lambda found: (found[0].start, found[1]))
-    return [(provider_id, slot) for slot, provider_id in firsts[:limit]]
+def first_slots(offers: Sequence[Offer], duration: int, step: int, limit: int) -> list[Found]:
+    """Each offer's earliest slot, by start then provider id, at most ``limit``; providers
+    with none are left out."""
+    firsts = []
+    for offer in offers:
+        start = offer.first(duration, step)
+        if start is not None:
+            firsts.append((start, offer.provider_id))
+    firsts.sort()
+    return [(pid, Interval(from_us(s), from_us(s + duration))) for s, pid in firsts[:limit]]
 
 
-def week_of(moment: datetime) -> tuple[datetime, datetime]:
-    """The UTC calendar week holding ``moment``: Monday 00:00 to the next Monday 00:00."""
-    utc = moment.astimezone(UTC)
-    monday = datetime(utc.year, utc.month, utc.day, tzinfo=UTC) - timedelta(days=utc.weekday())
-    return monday, monday + _WEEK
+def _next_span(searched: int, found: int, wanted: int) -> int:
+    """How far to search next: as far as the last span's starts say the rest of the page
+    needs, a quarter more, at least an hour; twice as far while it found none."""
+    if found <= 0:
+        return 2 * searched
+    return max(_HOUR, wanted * searched * 5 // (4 * found))
+
+
+def _slot(start: int, duration: int, provider_ids: list[int]) -> RosterSlot:
+    return RosterSlot(from_us(start), from_us(start + duration), tuple(provider_ids))
 
 
 def choose(candidates: Sequence[Provider], week_counts: Mapping[int, int]) -> Provider:

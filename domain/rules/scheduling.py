@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from domain import errors
 from domain.intervals import Interval, clip, find_containing, merge, subtract
 from domain.model import MAX_APPOINTMENT_LENGTH, DateOverride, OverrideKind, Provider
-from domain.rules.grid import grid_starts
 from domain.rules.weekly import expand
 from domain.windows import WeeklyWindow
 
@@ -103,38 +102,25 @@ def free_time(
     never free) and ends at now plus the booking horizon. Sorted, disjoint, gap-preserving;
     see docs/DECISIONS.md, "What is clipped".
     """
-    lower, upper = _bookable(schedule, lower, upper, now)
+    lower, upper = bookable(schedule.provider, lower, upper, now)
     if lower >= upper:
         return []
+    return open_time(schedule, lower, upper)
+
+
+def open_time(schedule: Schedule, lower: datetime, upper: datetime) -> list[Interval]:
+    """Availability minus busy time in ``[lower, upper)``: free time before now cuts it."""
     available = schedule.availability(lower, upper)
     if not (available and schedule.appointments):
         return available
     return subtract(available, schedule.busy())
 
 
-def offered_slots(
-    schedule: Schedule,
-    lower: datetime,
-    upper: datetime,
-    now: datetime,
-    duration: timedelta,
-    step: timedelta | None = None,
-) -> list[Interval]:
-    """The slots of ``duration`` on the provider's grid, every ``step``, that lie wholly in
-    its free time in ``[lower, upper)`` (domain/rules/grid.py)."""
-    free = free_time(schedule, lower, upper, now)
-    if not free:
-        return []
-    openings = schedule.openings(*_bookable(schedule, lower, upper, now))
-    starts = grid_starts(free, openings, duration, step or duration)
-    return [Interval(start, start + duration) for start in starts]
-
-
-def _bookable(
-    schedule: Schedule, lower: datetime, upper: datetime, now: datetime
+def bookable(
+    provider: Provider, lower: datetime, upper: datetime, now: datetime
 ) -> tuple[datetime, datetime]:
     """The range cut to the span the provider lets clients book now (notice and horizon)."""
-    earliest, latest = schedule.provider.bookable_span(now)
+    earliest, latest = provider.bookable_span(now)
     return max(lower, earliest), upper if latest is None else min(upper, latest)
 
 

@@ -11,8 +11,9 @@ from domain.intervals import Interval
 from domain.ports.clock import Clock
 from domain.ports.unit_of_work import UnitOfWork
 from domain.rules.conditional import AvailabilityVersion, availability_version
+from domain.rules.grid import offered_slots
 from domain.rules.limits import MAX_QUERY_RANGE, check_range, check_slot_length
-from domain.rules.scheduling import free_time, offered_slots
+from domain.rules.scheduling import free_time
 from domain.use_cases.common import load_provider, provider_with_booked, schedule_of
 
 

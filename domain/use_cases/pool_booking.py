@@ -9,12 +9,12 @@ from typing import NamedTuple
 
 from domain import errors
 from domain.events import EventType
-from domain.intervals import Interval
+from domain.intervals import Interval, week_of
 from domain.model import Appointment, Provider
 from domain.ports.clock import Clock
 from domain.ports.unit_of_work import UnitOfWork
 from domain.rules.limits import MAX_PROVIDERS, require_aware
-from domain.rules.roster import ranked, week_of
+from domain.rules.roster import ranked
 from domain.rules.scheduling import Booked, check_booking
 from domain.use_cases.common import (
     appointment_changed,

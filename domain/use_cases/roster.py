@@ -1,8 +1,8 @@
 """The roster search and the first available slots: free slots of many providers at once.
 
-Each reads what it needs in a number of queries that does not grow with the providers
-(docs/DECISIONS.md, "Roster search"), through ``common.schedules_of`` as pool booking does,
-and computes the range's beginning first, widening only while the page is not full.
+Each reads the searched providers' rows, takes their week plans from the worker's plan cache,
+and computes and stores only the plans it misses, reading what they need in a number of
+queries that does not grow with the providers (docs/DECISIONS.md, "Roster search").
 """
 
 from __future__ import annotations
@@ -11,18 +11,15 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from domain import errors
-from domain.intervals import Interval
+from domain.intervals import Interval, in_us, to_us
 from domain.model import Provider
 from domain.ports.clock import Clock
 from domain.ports.unit_of_work import UnitOfWork
 from domain.rules.limits import MAX_LIMIT, MAX_ROSTER_RANGE, check_range, check_slot_length
+from domain.rules.offers import Offer, offer_of
+from domain.rules.plans import REACH, WEEK, WeekPlan, plan_version, week_plan, weeks
 from domain.rules.roster import RosterPage, first_slots, page
-from domain.rules.scheduling import offered_slots
 from domain.use_cases.common import named_providers, schedules_of
-
-#: The first span computed (docs/DECISIONS.md, "Roster search"); each next one is 4× longer.
-FIRST_SPAN = timedelta(days=1)
-_WIDEN = 4
 
 
 def search_free_slots(
@@ -38,16 +35,9 @@ def search_free_slots(
 ) -> RosterPage:
     """The roster slots of the searched providers in ``[lower, upper)``, one page of them."""
     _check(lower, upper, duration, step, limit)
-    with uow:
-        providers = named_providers(uow, provider_ids, accepts_new_clients)
-        now = clock.now()
-        for until in _spans(lower, upper, duration):
-            offered = _offered(uow, providers, now, lower, until, duration, step)
-            found = page(offered, limit, None if until == upper else until - duration)
-            if found is not None:
-                break
-    assert found is not None  # the last span is the whole range, which is always answered
-    return found
+    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients)
+    length, every = in_us(duration), in_us(step or duration)
+    return page(offers, length, every, to_us(lower), to_us(upper), limit)
 
 
 def first_free_slots(
@@ -64,18 +54,8 @@ def first_free_slots(
     """Each searched provider's earliest slot in ``[lower, upper)``, by start then provider
     id, at most ``limit``; providers with none are left out."""
     _check(lower, upper, duration, step, limit)
-    found: list[tuple[int, Interval]] = []
-    with uow:
-        remaining = named_providers(uow, provider_ids, accepts_new_clients)
-        now = clock.now()
-        for until in _spans(lower, upper, duration):
-            offered = _offered(uow, remaining, now, lower, until, duration, step)
-            found += first_slots(offered, limit)
-            if len(found) >= limit or until == upper:
-                break
-            done = {provider_id for provider_id, _ in found}
-            remaining = [p for p in remaining if p.id not in done]
-    return sorted(found, key=lambda pair: (pair[1].start, pair[0]))[:limit]
+    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients)
+    return first_slots(offers, in_us(duration), in_us(step or duration), limit)
 
 
 def _check(
@@ -88,32 +68,42 @@ def _check(
         raise errors.InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
 
 
-def _spans(lower: datetime, upper: datetime, duration: timedelta) -> list[datetime]:
-    """The ends of the spans computed in turn: a day (or twice the duration), then each 4×
-    longer, the last the whole range."""
-    span, ends = max(FIRST_SPAN, 2 * duration), []
-    while lower + span < upper:
-        ends.append(lower + span)
-        span *= _WIDEN
-    return [*ends, upper]
-
-
-def _offered(
+def _offers(
     uow: UnitOfWork,
-    providers: Sequence[Provider],
-    now: datetime,
+    clock: Clock,
     lower: datetime,
     upper: datetime,
-    duration: timedelta,
-    step: timedelta | None,
-) -> dict[int, list[Interval]]:
-    """Each provider's offered slots, from free time over ``[lower, upper)`` only.
+    provider_ids: Sequence[int] | None,
+    accepts_new_clients: bool | None,
+) -> list[Offer]:
+    with uow:
+        providers = named_providers(uow, provider_ids, accepts_new_clients)
+        plans = _plans(uow, providers, list(weeks(lower, upper)))
+        now = clock.now()
+    return [offer_of(p, plans[p.id], lower, upper, now) for p in providers if p.id in plans]
 
-    Cut at ``upper``, free time loses only what lies after it and the grid does not move, so
-    every slot ending by ``upper`` is exactly as over the whole range.
-    """
-    schedules = schedules_of(uow, providers, lower, upper)
-    return {
-        provider_id: offered_slots(schedule, lower, upper, now, duration, step)
-        for provider_id, schedule in schedules.items()
-    }
+
+def _plans(
+    uow: UnitOfWork, providers: Sequence[Provider], wanted: list[datetime]
+) -> dict[int, list[WeekPlan]]:
+    """Each provider's plans for the ``wanted`` weeks: from the cache, and those it misses
+    computed from one batch of reads and kept."""
+    found: dict[int, list[WeekPlan]] = {}
+    missing = []
+    for provider in providers:
+        assert provider.id is not None
+        version = plan_version(provider)
+        cached = [uow.plans.get(provider.id, week, version) for week in wanted]
+        plans = [plan for plan in cached if plan is not None]
+        if len(plans) == len(wanted):
+            found[provider.id] = plans
+        else:
+            missing.append(provider)
+    schedules = schedules_of(uow, missing, wanted[0], wanted[-1] + WEEK + REACH)
+    for provider in missing:
+        assert provider.id is not None
+        computed = [week_plan(schedules[provider.id], week) for week in wanted]
+        for week, plan in zip(wanted, computed, strict=True):
+            uow.plans.put(provider.id, week, plan_version(provider), plan)
+        found[provider.id] = computed
+    return found

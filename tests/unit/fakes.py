@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -13,6 +13,7 @@ from domain.events import Event
 from domain.model import Appointment, BookedTime, Client, DateOverride, IdempotencyRecord, Provider
 from domain.ports.appointments import AppointmentRepository, AppointmentSearch
 from domain.ports.delivery import EventOutbox
+from domain.ports.plans import PlanCache
 from domain.ports.repositories import (
     ClientRepository,
     DateOverrideRepository,
@@ -23,6 +24,7 @@ from domain.ports.repositories import (
 )
 from domain.ports.unit_of_work import UnitOfWork
 from domain.rules.feed import RawSlot
+from domain.rules.plans import WeekPlan
 from domain.webhooks import Attempt, Endpoint
 from domain.windows import WeeklyWindow
 
@@ -114,9 +116,18 @@ class FakeClients(ClientRepository):
         return self.table.page(offset, limit)
 
 
+def _bump_schedule(providers: FakeProviders, provider_id: int) -> None:
+    """Windows and overrides move the provider's ``schedule_version``, as the adapter's do."""
+    provider = providers.table.rows.get(provider_id)
+    if provider is not None:
+        bumped = replace(provider, schedule_version=provider.schedule_version + 1)
+        providers.table.rows[provider_id] = bumped
+
+
 class FakeWindows(WeeklyWindowRepository):
-    def __init__(self) -> None:
+    def __init__(self, providers: FakeProviders) -> None:
         self.table: _Table[WeeklyWindow] = _Table()
+        self._providers = providers
 
     def for_provider(self, provider_id: int) -> list[WeeklyWindow]:
         return [w for w in self.table.rows.values() if w.provider_id == provider_id]
@@ -125,16 +136,19 @@ class FakeWindows(WeeklyWindowRepository):
         return {pid: self.for_provider(pid) for pid in provider_ids}
 
     def add(self, window: WeeklyWindow) -> WeeklyWindow:
+        _bump_schedule(self._providers, window.provider_id)
         return self.table.insert(window)
 
     def update(self, window: WeeklyWindow) -> WeeklyWindow:
         assert window.id is not None
         self.table.rows[window.id] = window
+        _bump_schedule(self._providers, window.provider_id)
         return window
 
     def delete(self, window: WeeklyWindow) -> None:
         assert window.id is not None
         del self.table.rows[window.id]
+        _bump_schedule(self._providers, window.provider_id)
 
 
 def _overlaps(appointment: Appointment, lower: datetime, upper: datetime) -> bool:
@@ -262,18 +276,21 @@ class FakeIdempotency(IdempotencyRepository):
 
 
 class FakeOverrides(DateOverrideRepository):
-    def __init__(self) -> None:
+    def __init__(self, providers: FakeProviders) -> None:
         self.table: _Table[DateOverride] = _Table()
+        self._providers = providers
 
     def get(self, override_id: int) -> DateOverride | None:
         return self.table.rows.get(override_id)
 
     def add(self, override: DateOverride) -> DateOverride:
+        _bump_schedule(self._providers, override.provider_id)
         return self.table.insert(override)
 
     def delete(self, override: DateOverride) -> None:
         assert override.id is not None
         del self.table.rows[override.id]
+        _bump_schedule(self._providers, override.provider_id)
 
     def for_provider(
         self, provider_id: int, lower: datetime | None = None, upper: datetime | None = None
@@ -332,6 +349,20 @@ class FakeOutbox(EventOutbox):
         return list(self.recorded.values())
 
 
+class FakePlans(PlanCache):
+    """Every plan kept, under its version."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[int, datetime], tuple[Hashable, WeekPlan]] = {}
+
+    def get(self, provider_id: int, week: datetime, version: Hashable) -> WeekPlan | None:
+        found = self.kept.get((provider_id, week))
+        return found[1] if found is not None and found[0] == version else None
+
+    def put(self, provider_id: int, week: datetime, version: Hashable, plan: WeekPlan) -> None:
+        self.kept[provider_id, week] = (version, plan)
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Writes go straight to the fakes; ``committed`` and ``locks`` record what happened.
 
@@ -341,12 +372,13 @@ class FakeUnitOfWork(UnitOfWork):
     def __init__(self) -> None:
         self.providers = FakeProviders()
         self.clients = FakeClients()
-        self.windows = FakeWindows()
+        self.windows = FakeWindows(self.providers)
         self.appointments = FakeAppointments(self.providers, self.clients)
         self.idempotency = FakeIdempotency()
-        self.overrides = FakeOverrides()
+        self.overrides = FakeOverrides(self.providers)
         self.outbox = FakeOutbox()
         self.webhooks = FakeWebhooks()
+        self.plans = FakePlans()
         self.committed = 0
         self.write_locked = False
         self.locks: list[tuple[int, int | None]] = []

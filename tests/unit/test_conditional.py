@@ -70,7 +70,7 @@ class UntouchableAppointments(FakeAppointments):
 def test_a_known_version_reads_the_provider_alone_and_computes_nothing(uow, clock):
     computed = tagged_free_windows(uow, clock, 1, MONDAY, TUESDAY)
     assert computed.windows == free_windows(uow, clock, 1, MONDAY, TUESDAY)
-    uow.windows = UntouchableWindows()
+    uow.windows = UntouchableWindows(uow.providers)
     uow.appointments = UntouchableAppointments(uow.providers, uow.clients)
     known = tagged_free_windows(uow, clock, 1, MONDAY, TUESDAY, known=computed.version.__eq__)
     assert known.windows is None and known.version == computed.version

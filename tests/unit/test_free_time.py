@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from domain.intervals import Interval
 from domain.model import Appointment, AppointmentStatus, Provider
-from domain.rules.scheduling import Schedule, free_time, offered_slots
+from domain.rules.grid import offered_slots
+from domain.rules.scheduling import Schedule, free_time
 from tests.unit.builders import utc, window
 
 PROVIDER = Provider("Dr. Ada", timezone="UTC", id=1)

@@ -8,7 +8,8 @@ import pytest
 from domain import errors
 from domain.intervals import Interval
 from domain.model import Appointment, DateOverride, OverrideKind, Provider
-from domain.rules.scheduling import Schedule, check_booking, free_time, offered_slots
+from domain.rules.grid import offered_slots
+from domain.rules.scheduling import Schedule, check_booking, free_time
 from tests.unit.builders import utc, window
 
 MONDAY = [window("monday", "09:00", "monday", "12:00")]

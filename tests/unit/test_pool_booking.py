@@ -9,8 +9,9 @@ import pytest
 
 from domain import errors
 from domain.events import EventType
+from domain.intervals import week_of
 from domain.model import Appointment, Client, Provider
-from domain.rules.roster import choose, week_of
+from domain.rules.roster import choose
 from domain.use_cases.pool_booking import book_any
 from tests.unit.builders import utc, window
 from tests.unit.fakes import FakeUnitOfWork

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain.model import Appointment, DateOverride, OverrideKind, Provider
-from domain.rules.scheduling import Schedule, offered_slots
+from domain.rules.grid import offered_slots
+from domain.rules.scheduling import Schedule
 from domain.windows import MINUTES_PER_WEEK, merged_spans
 from tests.unit.builders import utc, window
 
