@@ -132,6 +132,7 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
         f"/appointments/{ids.appointment}",
     )
     window = f"from={instant(day, -60)}&to={instant(day, 600)}"
+    search = {"from": instant(day, -60), "to": instant(day, 600), "duration": 30}
     slot = booking(ids.client, ids.provider, instant(day, 60 * n), instant(day, 60 * n + 30))
     move = {"starts_at": instant(day, 300 + 60 * n), "ends_at": instant(day, 330 + 60 * n)}
     time_off = f"{provider}/time-off"
@@ -172,6 +173,13 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
             200,
         ),
         ("GET", "/availabilities"): (f"/availabilities?{window}&duration=30", None, 200),
+        ("POST", "/availabilities/search"): ("/availabilities/search", search, 200),
+        ("GET", "/availabilities/first"): (
+            f"/availabilities/first?{window}&duration=30",
+            None,
+            200,
+        ),
+        ("POST", "/availabilities/first/search"): ("/availabilities/first/search", search, 200),
         ("POST", "/providers/{provider_id}/availability-sync"): (
             f"{provider}/availability-sync",
             None,

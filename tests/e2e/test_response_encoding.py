@@ -11,10 +11,11 @@ from flask.json.provider import DefaultJSONProvider
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.api.schemas import AppointmentSchema, AvailabilitySchema
+from app.api.schemas import AppointmentSchema, AvailabilitySchema, FirstSlotsSchema, RosterSchema
 from app.json_provider import encode
 from domain.intervals import Interval
 from domain.model import Appointment, AppointmentStatus, CanceledBy, Provider
+from domain.rules.roster import RosterSlot
 from tests.e2e.support import new_provider
 
 ZONES = st.sampled_from(
@@ -63,6 +64,44 @@ def test_the_lean_availability_dump_equals_marshmallows_field_by_field_dump(
     answer = {"provider_id": provider_id, "lower": lower, "upper": upper, **extra}
     answer["availabilities"] = windows
     schema = AvailabilitySchema()
+    assert json.loads(encode(schema.dump(answer))) == schema.field_dump(answer)
+
+
+HEADS = st.fixed_dictionaries(
+    {
+        "lower": MOMENTS,
+        "upper": MOMENTS,
+        "duration": st.integers(5, 1440),
+        "step": st.integers(5, 1440),
+    }
+)
+ROSTER_SLOTS = st.builds(
+    lambda span, ids: RosterSlot(span.start, span.end, tuple(ids)),
+    INTERVALS,
+    st.lists(IDS, min_size=1, max_size=4),
+)
+FIRST_SLOTS = st.builds(
+    lambda span, provider_id: {
+        "provider_id": provider_id,
+        "starts_at": span.start,
+        "ends_at": span.end,
+    },
+    INTERVALS,
+    IDS,
+)
+
+
+@given(head=HEADS, slots=st.lists(ROSTER_SLOTS, max_size=4), upto=st.none() | MOMENTS)
+def test_the_lean_roster_dump_equals_marshmallows_field_by_field_dump(head, slots, upto):
+    answer = {**head, "slots": slots, "next_from": upto}
+    schema = RosterSchema()
+    assert json.loads(encode(schema.dump(answer))) == schema.field_dump(answer)
+
+
+@given(head=HEADS, slots=st.lists(FIRST_SLOTS, max_size=4))
+def test_the_lean_first_available_dump_equals_marshmallows_field_by_field_dump(head, slots):
+    answer = {**head, "slots": slots}
+    schema = FirstSlotsSchema()
     assert json.loads(encode(schema.dump(answer))) == schema.field_dump(answer)
 
 

@@ -232,3 +232,37 @@ def test_first_available_leaves_out_providers_with_no_slot_in_the_range(http, ro
     slots = http.get("/availabilities/first", query_string=query).get_json()["slots"]
     assert york not in {s["provider_id"] for s in slots}
     assert {s["provider_id"] for s in slots} == set(roster[:2])
+
+
+@pytest.mark.parametrize("change", ["time off", "weekly hours", "buffer", "cancellation"])
+def test_the_roster_and_first_available_see_a_change_at_once(http, roster, change):
+    utc = roster[0]
+    before = search(http, duration=30, limit=1000)
+    if change == "time off":
+        span = {"starts_at": at(MONDAY, "00:00"), "ends_at": at("2026-12-02", "00:00")}
+        assert http.post(f"/providers/{utc}/time-off", json=span).status_code == 201
+    elif change == "weekly hours":
+        hours = {
+            "windows": [
+                {
+                    "starts_at": {"day_of_week": "saturday", "time": "13:05"},
+                    "ends_at": {"day_of_week": "saturday", "time": "15:00"},
+                }
+            ]
+        }
+        assert http.put(f"/providers/{utc}/weekly-availability", json=hours).status_code == 200
+    elif change == "buffer":
+        assert http.patch(f"/providers/{utc}", json={"buffer_before": 45}).status_code == 200
+    else:
+        listed = http.get("/appointments", query_string={"provider_id": utc}).get_json()
+        cancel = {"canceled_by": "client"}
+        assert http.delete(f"/appointments/{listed[0]['id']}", json=cancel).status_code == 200
+    after = search(http, duration=30, limit=1000)
+    assert after["slots"] == per_provider(http, roster, duration=30) != before["slots"]
+    firsts = http.get("/availabilities/first", query_string={**WEEK, "duration": 30}).get_json()
+    listed = per_provider(http, [utc], duration=30)
+    assert {
+        "provider_id": utc,
+        "starts_at": listed[0]["starts_at"],
+        "ends_at": listed[0]["ends_at"],
+    } in firsts["slots"]

@@ -11,9 +11,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
-from app.api.fields import Id, StrictBoolean, StrictInteger, UtcDateTime
+from app.api.fields import Id, StrictBoolean, StrictInteger, UtcDateTime, in_utc
 from app.api.schemas.availability import SlotRangeQuerySchema, minutes, range_end
 from app.api.schemas.common import require_order
+from app.api.schemas.lean import LeanSchema
 from domain.rules.limits import MAX_LIMIT, MAX_PROVIDERS
 
 _STEP = (
@@ -96,11 +97,22 @@ class RosterSlotSchema(Schema):
     )
 
 
-class _Answer(Schema):
+class _Answer(LeanSchema):
     lower = UtcDateTime(data_key="from", required=True)
     upper = UtcDateTime(data_key="to", required=True)
     duration = fields.Integer(required=True, metadata={"example": 30})
     step = fields.Integer(required=True, metadata={"example": 30})
+
+    @staticmethod
+    def head(obj: Any) -> dict[str, Any]:
+        """The fields every search answer has; instants stay ``datetime``s in UTC, which the
+        app's encoder writes as the field would (app/json_provider.py)."""
+        return {
+            "from": in_utc(obj["lower"]),
+            "to": in_utc(obj["upper"]),
+            "duration": obj["duration"],
+            "step": obj["step"],
+        }
 
 
 class RosterSchema(_Answer):
@@ -119,6 +131,20 @@ class RosterSchema(_Answer):
         },
     )
 
+    @staticmethod
+    def lean(obj: Any) -> dict[str, Any]:
+        """A page holds up to 1,000 slots of up to 1,000 providers each: dumped in one pass."""
+        slots = [
+            {
+                "starts_at": in_utc(s.starts_at),
+                "ends_at": in_utc(s.ends_at),
+                "provider_ids": list(s.provider_ids),
+            }
+            for s in obj["slots"]
+        ]
+        upto = obj["next_from"]
+        return {**_Answer.head(obj), "slots": slots, "next_from": upto and in_utc(upto)}
+
 
 class FirstSlotSchema(Schema):
     provider_id = Id(required=True)
@@ -136,3 +162,15 @@ class FirstSlotsSchema(_Answer):
             "`starts_at`, then `provider_id`; providers with none left out; at most `limit`."
         },
     )
+
+    @staticmethod
+    def lean(obj: Any) -> dict[str, Any]:
+        slots = [
+            {
+                "provider_id": s["provider_id"],
+                "starts_at": in_utc(s["starts_at"]),
+                "ends_at": in_utc(s["ends_at"]),
+            }
+            for s in obj["slots"]
+        ]
+        return {**_Answer.head(obj), "slots": slots}
