@@ -17,9 +17,9 @@ def plan(n: int) -> WeekPlan:
 
 
 def test_a_plan_is_served_under_its_version_only():
-    memo = PlanMemo()
-    memo.put(1, MONDAY, ("UTC", 0, 0, 3, 7), plan(1))
-    assert memo.get(1, MONDAY, ("UTC", 0, 0, 3, 7)) == plan(1)
+    memo, kept = PlanMemo(), plan(1)
+    memo.put(1, MONDAY, ("UTC", 0, 0, 3, 7), kept)
+    assert memo.get(1, MONDAY, ("UTC", 0, 0, 3, 7)) is kept
     assert memo.get(1, MONDAY, ("UTC", 0, 0, 3, 8)) is None  # a booking since
     assert memo.get(1, MONDAY + timedelta(days=7), ("UTC", 0, 0, 3, 7)) is None
     assert memo.get(2, MONDAY, ("UTC", 0, 0, 3, 7)) is None
