@@ -10,6 +10,7 @@ from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, problems
 from app.api.examples import example, named
 from app.api.schemas import WeeklyAvailabilitySchema, WeeklyAvailabilityUpdateSchema
+from app.api.schemas.weekly import FOREIGN_SOURCE
 from app.problems import VALIDATION
 from app.services import services
 from domain.use_cases.weekly_availability import (
@@ -35,29 +36,24 @@ def _window(day: str, start: str, end: str, source: str, window_id: str) -> dict
     }
 
 
+_OWN = _window("monday", "13:00", "17:00", "api", "monday-1300-monday-1700")
 _EXAMPLE = {
     "provider_id": 1,
     "timezone": "America/New_York",
-    "windows": [
-        _window("monday", "09:00", "12:00", "calendly", "mon-am"),
-        _window("monday", "13:00", "17:00", "api", "monday-1300-monday-1700"),
-    ],
+    "windows": [_window("monday", "09:00", "12:00", "calendly", "mon-am"), _OWN],
 }
-_UPDATE = {
-    "windows": [
-        {
-            "starts_at": {"day_of_week": "monday", "time": "13:00"},
-            "ends_at": {"day_of_week": "monday", "time": "17:00"},
-        }
-    ]
-}
+#: The example's `api` window, sent back as GET answers it.
+_UPDATE = {"windows": [_OWN]}
 _PUT_422 = named(
     (
         "validation-error",
         example(
             VALIDATION,
             "Some fields are invalid; see errors.",
-            errors={"windows.0.starts_at.day_of_week": ["Must be one of: monday, ..."]},
+            errors={
+                "windows.0.starts_at.day_of_week": ["Must be one of: monday, ..."],
+                "windows.1.source": [FOREIGN_SOURCE],
+            },
         ),
     ),
     (
@@ -65,7 +61,12 @@ _PUT_422 = named(
         example(
             VALIDATION,
             "Some windows are invalid; see errors.",
-            errors={"windows": ["window 1: the window has zero length"]},
+            errors={
+                "windows": [
+                    "window 1: the window has zero length",
+                    "window 2: duplicate id 'monday-1300-monday-1700'",
+                ]
+            },
         ),
     ),
 )
@@ -89,9 +90,13 @@ class WeeklyAvailabilityById(MethodView):
         operationId="replaceWeeklyAvailability",
         description="Replaces the provider's windows whose source is `api`, all or nothing; "
         "windows from the feed are kept (and a sync never touches `api` windows). Free time "
-        "is the merge of both. Windows are validated like a feed's: an unknown day, a time "
-        "that is not HH:MM, a zero-length window or the same window twice is a 422 naming "
-        "each bad window, and nothing changes. Answers the whole weekly availability.",
+        "is the merge of both. Takes the windows as GET answers them: send back the `api` "
+        "ones, edited or not; a window of another source is a 422. A window keeps the `id` "
+        "it is sent with (else its start and end make one), so sending back what GET "
+        "answered changes nothing, and the `ETag` stays. Windows are validated like a feed's: "
+        "an unknown day, a time that is not HH:MM, a zero-length window or an id used twice "
+        "is a 422 naming each bad window, and nothing changes. Answers the whole weekly "
+        "availability.",
     )
     @problems(blp, BODY_PROBLEMS, _NOT_FOUND, {422: None}, examples={422: _PUT_422})
     def put(self, body: dict[str, Any], provider_id: int) -> WeeklyAvailability:

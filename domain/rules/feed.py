@@ -28,33 +28,46 @@ def parse_slots(
     slots: Sequence[RawSlot],
     source: str,
     name: Callable[[int, str | None], str] = _feed_name,
+    max_id_length: int | None = None,
 ) -> list[WeeklyWindow]:
     """Turn raw slots into windows; raise FeedError listing every problem if any slot is bad.
 
     ``name(index, id)`` names a slot in the problems (the id is None when it is unusable).
+    Ids are unique non-blank strings, of at most ``max_id_length`` characters when given.
     """
     problems: list[str] = []
     windows: list[WeeklyWindow] = []
     seen: set[str] = set()
     for index, slot in enumerate(slots):
-        where = name(index, None)
         if not isinstance(slot, dict):
-            problems.append(f"{where}: expected an object")
+            problems.append(f"{name(index, None)}: expected an object")
             continue
         external_id = slot.get("id")
-        if isinstance(external_id, str) and external_id.strip():
-            where = name(index, external_id)
-            if external_id in seen:
-                problems.append(f"{where}: duplicate id {external_id!r}")
-            seen.add(external_id)
-        else:
-            problems.append(f"{where}: 'id' must be a non-empty string")
+        named = isinstance(external_id, str) and bool(external_id.strip())
+        where = name(index, external_id if named else None)
+        usable = _check_id(external_id, where, seen, max_id_length, problems)
         window = _parse_slot(provider_id, slot, source, where, problems)
-        if window is not None and isinstance(external_id, str):
+        if window is not None and usable:
             windows.append(window)
     if problems:
         raise FeedError(f"the feed for provider {provider_id} is invalid", problems)
     return windows
+
+
+def _check_id(
+    external_id: object, where: str, seen: set[str], max_length: int | None, problems: list[str]
+) -> bool:
+    """Whether ``external_id`` can name a window; what is wrong with it goes to ``problems``."""
+    if not isinstance(external_id, str) or not external_id.strip():
+        problems.append(f"{where}: 'id' must be a non-empty string")
+        return False
+    if max_length is not None and len(external_id) > max_length:
+        problems.append(f"{where}: 'id' is longer than {max_length} characters")
+        return False
+    if external_id in seen:
+        problems.append(f"{where}: duplicate id {external_id!r}")
+    seen.add(external_id)
+    return True
 
 
 def _parse_slot(
@@ -73,7 +86,7 @@ def _parse_slot(
         problems.append(f"{where}: the window has zero length")
     if len(problems) > before or start is None or end is None:
         return None
-    return WeeklyWindow(provider_id, str(slot["id"]), start, end, source or DEFAULT_SOURCE)
+    return WeeklyWindow(provider_id, str(slot.get("id")), start, end, source or DEFAULT_SOURCE)
 
 
 def _week_time(value: object, where: str, problems: list[str]) -> WeekTime | None:

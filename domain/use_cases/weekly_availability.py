@@ -24,6 +24,8 @@ from domain.windows import SyncReport, WeeklyWindow
 API_SOURCE = "api"
 #: Most windows one PUT may set.
 MAX_API_WINDOWS = 200
+#: Longest id (label) a PUT may give a window; a derived id is at most 29 characters.
+MAX_WINDOW_ID_LENGTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +49,15 @@ def replace_weekly_availability(
 ) -> WeeklyAvailability:
     """Replace the provider's ``api`` windows with ``raw``, all or nothing.
 
-    ``raw`` windows are ``{"starts_at": {"day_of_week", "time"}, "ends_at": {...}}``,
-    validated like a feed's slots; InvalidWindows names each bad one. With ``expected``,
-    the current weekly availability must satisfy it, checked under the provider's lock.
+    ``raw`` windows are ``{"starts_at": {"day_of_week", "time"}, "ends_at": {...}}``, with
+    an optional ``id`` (else ``window_id``) and ``source`` (only ``api``): the shape the
+    weekly availability is read in. They are validated like a feed's slots; InvalidWindows
+    names each bad one. With ``expected``, the current weekly availability must satisfy it,
+    checked under the provider's lock.
     """
     if len(raw) > MAX_API_WINDOWS:
         raise errors.InvalidRequest(f"at most {MAX_API_WINDOWS} windows may be set")
-    slots = [{**window, "id": window_id(window), "provider_id": provider_id} for window in raw]
-    try:
-        windows = parse_slots(provider_id, slots, API_SOURCE, lambda index, _id: f"window {index}")
-    except errors.FeedError as error:
-        raise errors.InvalidWindows("some windows are invalid", error.problems) from error
+    windows = _api_windows(provider_id, raw)
     with uow:
         uow.lock_schedules(provider_id)
         current = _read(uow, provider_id)
@@ -70,8 +70,23 @@ def replace_weekly_availability(
     return replaced
 
 
+def _api_windows(provider_id: int, raw: Sequence[RawSlot]) -> list[WeeklyWindow]:
+    slots = [{"id": window_id(window), **window, "provider_id": provider_id} for window in raw]
+    try:
+        return parse_slots(
+            provider_id,
+            slots,
+            API_SOURCE,
+            lambda index, _id: f"window {index}",
+            max_id_length=MAX_WINDOW_ID_LENGTH,
+        )
+    except errors.FeedError as error:
+        raise errors.InvalidWindows("some windows are invalid", error.problems) from error
+
+
 def window_id(window: RawSlot) -> str:
-    """The stable id of an API window: its start and end, e.g. ``monday-0900-monday-1700``.
+    """The stable id of an API window sent without one: its start and end, e.g.
+    ``monday-0900-monday-1700``.
 
     The same window sent again keeps its id (and its row); the same window twice in one
     request is a duplicate id, refused like a feed's.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.services import services
+from domain.use_cases.weekly_availability import MAX_WINDOW_ID_LENGTH
 from tests.e2e.conftest import build_app
 from tests.e2e.support import (
     MONDAY,
@@ -15,6 +16,10 @@ from tests.e2e.support import (
     slot,
     write_feed,
 )
+from tests.e2e.test_metrics import samples, value
+from tests.e2e.webhooks import subscribe
+
+PUBLIC = "https://93.184.215.14/hooks"  # an address literal: the tests resolve nothing
 
 
 def moment(day: str, time: str) -> dict[str, str]:
@@ -166,3 +171,86 @@ def test_a_put_through_one_worker_is_seen_at_once_by_another(
     finally:
         with other.app_context():
             services().database.dispose()
+
+
+def own(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `api` windows of a GET's answer, as they are sent back."""
+    return [w for w in body["windows"] if w["source"] == "api"]
+
+
+def pending(http) -> float:
+    """Webhook deliveries written and not yet sent: one per event to the one subscriber."""
+    return value(samples(http.get("/metrics").get_data(as_text=True)), "webhook_outbox_pending")
+
+
+def test_the_api_windows_read_and_sent_back_unchanged_keep_the_etag_and_emit_no_event(
+    http, provider
+):
+    pid = provider["id"]
+    subscribe(http, PUBLIC, ["provider.schedule_changed"])
+    put(
+        http,
+        pid,
+        [window("tuesday", "08:00", "09:30"), {**window("friday", "10:00", "11:00"), "id": "fri"}],
+    )
+    assert pending(http) == 1
+    read = http.get(url(pid))
+    tag = read.headers["ETag"]
+    sent = own(read.get_json())
+    assert [w["id"] for w in sent] == ["tuesday-0800-tuesday-0930", "fri"]
+    again = put(http, pid, sent, headers={"If-Match": tag})
+    assert again.status_code == 200, again.get_data(as_text=True)
+    assert again.headers["ETag"] == tag and again.get_json() == read.get_json()
+    assert http.get(url(pid), headers={"If-None-Match": tag}).status_code == 304
+    assert pending(http) == 1
+
+
+def test_a_window_of_another_source_sent_back_is_refused_naming_it_and_changes_nothing(
+    http, provider
+):
+    pid = provider["id"]
+    put(http, pid, [window("tuesday", "08:00", "09:30")])
+    read = http.get(url(pid))
+    everything = read.get_json()["windows"]
+    body = assert_problem(put(http, pid, everything), 422, "validation-error")
+    foreign = [i for i, w in enumerate(everything) if w["source"] != "api"]
+    assert len(foreign) == 3
+    assert set(body["errors"]) == {f"windows.{i}.source" for i in foreign}
+    (message,) = body["errors"][f"windows.{foreign[0]}.source"]
+    assert "Only `api` windows can be set" in message and "calendly" in message
+    assert http.get(url(pid)).headers["ETag"] == read.headers["ETag"]
+
+
+def test_an_id_given_twice_is_refused_naming_the_window_and_changes_nothing(http, provider):
+    pid = provider["id"]
+    before = http.get(url(pid)).get_json()
+    twice = [
+        {**window("monday", "18:00", "19:00"), "id": "evening"},
+        {**window("tuesday", "18:00", "19:00"), "id": "evening", "source": "api"},
+    ]
+    body = assert_problem(put(http, pid, twice), 422, "validation-error")
+    assert body["errors"] == {"windows": ["window 1: duplicate id 'evening'"]}
+    assert http.get(url(pid)).get_json() == before
+
+
+def test_a_given_id_is_kept_answered_by_get_and_kept_when_the_window_is_edited(http, provider):
+    pid = provider["id"]
+    clinic = {**window("saturday", "09:00", "13:00"), "id": "Saturday clinic", "source": "api"}
+    response = put(http, pid, [clinic, window("sunday", "10:00", "11:00")])
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert own(http.get(url(pid)).get_json()) == [
+        clinic,
+        {**window("sunday", "10:00", "11:00"), "id": "sunday-1000-sunday-1100", "source": "api"},
+    ]
+    edited = {**clinic, "ends_at": moment("saturday", "14:00")}
+    assert own(put(http, pid, [edited]).get_json()) == [edited]
+
+
+def test_an_id_that_is_blank_too_long_or_not_plain_text_is_refused_by_field(http, provider):
+    pid = provider["id"]
+    for bad in ("", "  ", "x" * (MAX_WINDOW_ID_LENGTH + 1), "tab\there", "nul\x00", 7):
+        sent = [{**window("monday", "18:00", "19:00"), "id": bad}]
+        body = assert_problem(put(http, pid, sent), 422, "validation-error")
+        assert set(body["errors"]) == {"windows.0.id"}, bad
+    longest = [{**window("monday", "18:00", "19:00"), "id": "x" * MAX_WINDOW_ID_LENGTH}]
+    assert put(http, pid, longest).status_code == 200

@@ -91,6 +91,10 @@ def test_an_invalid_feed_changes_nothing_and_reports_every_problem(uow):
         ("not an object", "expected an object"),
         ({"provider_id": 1}, "'id' must be a non-empty string"),
         (
+            {k: v for k, v in slot("x", "monday", "09:00", "monday", "10:00").items() if k != "id"},
+            "'id' must be a non-empty string",
+        ),
+        (
             {"id": "x", "provider_id": 1, "starts_at": "monday 09:00"},
             "starts_at: expected an object",
         ),

@@ -11,10 +11,12 @@ from marshmallow import (
     validate,
 )
 
-from app.api.fields import (
-    Id,
+from app.api.fields import Id, text
+from domain.use_cases.weekly_availability import (
+    API_SOURCE,
+    MAX_API_WINDOWS,
+    MAX_WINDOW_ID_LENGTH,
 )
-from domain.use_cases.weekly_availability import MAX_API_WINDOWS
 from domain.windows import Weekday, WeekTime
 
 # --- weekly availability ---------------------------------------------------------------
@@ -48,12 +50,38 @@ _WINDOW_DOC = (
 )
 
 
+FOREIGN_SOURCE = (
+    "Only `api` windows can be set: the feed's windows (such as `calendly`) are kept by "
+    "syncs; send back only the `api` windows you read."
+)
+
+
 class WeeklyWindowInSchema(Schema):
+    """A window as GET answers it; `id` and `source` may be left out."""
+
+    id = text(
+        MAX_WINDOW_ID_LENGTH,
+        metadata={
+            "description": "The window's label, kept as its id: plain text (no control "
+            f"characters, not blank), at most {MAX_WINDOW_ID_LENGTH} characters, unique among "
+            "the windows sent. Left out, the id is made of the start and end "
+            "(`monday-1300-monday-1700`).",
+            "example": "monday-1300-monday-1700",
+        },
+    )
     starts_at = fields.Nested(WeekTimeSchema, required=True)
     ends_at = fields.Nested(
         WeekTimeSchema,
         required=True,
         metadata={"example": {"day_of_week": "monday", "time": "17:00"}},
+    )
+    source = fields.String(
+        validate=validate.OneOf([API_SOURCE], error=FOREIGN_SOURCE),
+        metadata={
+            "description": "Only `api`, as GET answers it for the windows set with PUT; a "
+            "window of another source is a 422.",
+            "example": API_SOURCE,
+        },
     )
 
 
@@ -62,9 +90,9 @@ class WeeklyWindowSchema(Schema):
         required=True,
         attribute="external_id",
         metadata={
-            "description": "The feed's id for a feed window; for an `api` window, its start "
-            "and end (`monday-0900-monday-1700`), stable while the window is kept. Unique "
-            "within a source.",
+            "description": "The feed's id for a feed window; for an `api` window, the id PUT "
+            "gave it, or else its start and end (`monday-0900-monday-1700`), stable while the "
+            "window is kept. Unique within a source.",
             "example": "monday-0900-monday-1700",
         },
     )
@@ -101,6 +129,8 @@ class WeeklyAvailabilityUpdateSchema(Schema):
         validate=validate.Length(max=MAX_API_WINDOWS),
         metadata={
             "description": f"The provider's `api` windows, at most {MAX_API_WINDOWS}; an "
-            "empty list removes them all. " + _WINDOW_DOC
+            "empty list removes them all. Each in the shape GET answers: GET lists every "
+            "source's windows, so send back only those whose `source` is `api`, edited or "
+            "not. " + _WINDOW_DOC
         },
     )
