@@ -13,6 +13,7 @@ from app.api import (
     providers,
     roster,
     time_off,
+    timezones,
     webhooks,
     weekly_availability,
 )
@@ -26,6 +27,7 @@ _RESOURCES = (
     providers,
     weekly_availability,
     time_off,
+    timezones,
     clients,
     availability_sync,
     webhooks,

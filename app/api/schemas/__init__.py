@@ -26,6 +26,7 @@ from app.api.schemas.common import (
     PaginationMetadataSchema,
     QuerySchema,
     RangeQuerySchema,
+    TimeZonesSchema,
 )
 from app.api.schemas.directory import (
     ClientCreateSchema,
@@ -85,6 +86,7 @@ __all__ = [
     "TimeOffCreatedSchema",
     "TimeOffQuerySchema",
     "TimeOffSchema",
+    "TimeZonesSchema",
     "WebhookAttemptSchema",
     "WebhookCreateSchema",
     "WebhookPatchSchema",
