@@ -14,6 +14,7 @@ from app.api import (
     providers,
     roster,
     time_off,
+    timezones,
     webhooks,
     weekly_availability,
 )
@@ -28,6 +29,7 @@ _RESOURCES = (
     providers,
     weekly_availability,
     time_off,
+    timezones,
     clients,
     availability_sync,
     webhooks,

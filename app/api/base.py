@@ -249,10 +249,6 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
 
     ERROR_SCHEMA = ProblemSchema
 
-    def _init_spec(self, *args: Any, **kwargs: Any) -> None:
-        super()._init_spec(*args, **kwargs)
-        self.ma_plugin.converter.add_attribute_function(_deferred_enum)
-
     def _register_pagination_header(self) -> None:
         """X-Pagination is sent as JSON text, so it is documented as JSON content, not as an
         object, which OpenAPI would serialize as ``total,3,page,1`` (docs/DECISIONS.md,
@@ -282,10 +278,3 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
         response = {"description": "Any other error, as problem details.", "schema": ProblemSchema}
         prepare_response(response, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
-
-
-def _deferred_enum(_converter: Any, field: Any, **_kwargs: Any) -> dict[str, Any]:
-    """A field's ``metadata["enum_from"]``, a function listing the accepted values, becomes
-    its ``enum`` when the document is built rather than when the schema is imported."""
-    values = field.metadata.get("enum_from")
-    return {"enum": list(values())} if values else {}

@@ -30,7 +30,7 @@ def is_known_zone(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def known_zone_names() -> tuple[str, ...]:
-    """Every name ``is_known_zone`` accepts, sorted (the OpenAPI document's enum)."""
+    """Every name ``is_known_zone`` accepts, sorted (what GET /timezones lists)."""
     return tuple(sorted(name for name in _iana_names() if is_known_zone(name)))
 
 

@@ -94,6 +94,7 @@ OPERATIONS = {
     ("/providers/{provider_id}/availability-sync", "post"): {"200", "404", "502", "503"},
     ("/health", "get"): {"200", "503"},
     ("/health/live", "get"): {"200"},
+    ("/timezones", "get"): {"200", "304"},
 }
 # Webhooks (issue 10).
 OPERATIONS |= {

@@ -54,6 +54,7 @@ OPERATION_IDS = {
     ("post", "/availabilities/search"): "searchFreeSlotsByBody",
     ("get", "/availabilities/first"): "findFirstFreeSlots",
     ("post", "/availabilities/first/search"): "findFirstFreeSlotsByBody",
+    ("get", "/timezones"): "listTimeZones",
 }
 #: Bodies a client may leave out; every other one is required and enforced.
 OPTIONAL_BODIES = {("delete", "/appointments/{appointment_id}")}
@@ -242,3 +243,10 @@ def test_text_fields_are_documented_with_the_plain_text_pattern(spec):
         properties = spec["components"]["schemas"][name]["properties"]
         texts = [p for key, p in properties.items() if key in ("name", "reason")]
         assert texts and all(p["pattern"] == PLAIN_TEXT_PATTERN for p in texts), name
+
+
+def test_time_zones_are_plain_strings_whose_description_points_to_the_list(spec):
+    for name in ("ProviderCreate", "ProviderPatch"):
+        zone = spec["components"]["schemas"][name]["properties"]["timezone"]
+        assert zone["type"] == "string" and "enum" not in zone, name
+        assert "`GET /timezones`" in zone["description"], name

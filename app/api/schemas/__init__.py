@@ -23,6 +23,7 @@ from app.api.schemas.common import (
     PaginationMetadataSchema,
     QuerySchema,
     RangeQuerySchema,
+    TimeZonesSchema,
 )
 from app.api.schemas.directory import (
     ClientCreateSchema,
@@ -97,6 +98,7 @@ __all__ = [
     "TimeOffCreatedSchema",
     "TimeOffQuerySchema",
     "TimeOffSchema",
+    "TimeZonesSchema",
     "WebhookAttemptSchema",
     "WebhookCreateSchema",
     "WebhookPatchSchema",
