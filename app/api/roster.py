@@ -62,6 +62,9 @@ class FreeSlots(MethodView):
             422: "Missing or invalid `from`/`to`/`duration`/`step`/`limit`/`provider_id`, "
             "`to` not after `from`, a range longer than 31 days, or unknown provider ids "
             "(named in `detail`).",
+            414: "More `provider_id`s than the request line holds (8,190 bytes as shipped, "
+            "about 450 ids): search the whole roster, or name them in the body of "
+            "`POST /availabilities/search`.",
         },
         examples={422: ROSTER_422},
     )
