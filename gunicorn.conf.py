@@ -27,7 +27,9 @@ _config = Config.from_env()  # fails fast on a bad LOG_FORMAT, LOG_LEVEL or METR
 
 bind = f"{os.environ.get('HOST') or '127.0.0.1'}:{int(os.environ.get('PORT') or 8000)}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
-worker_class = "sync"
+# gunicorn's sync worker, whose own answers to requests it cannot parse (over the limits
+# below, malformed) are problem details, not HTML (docs/DECISIONS.md, "Server-level answers").
+worker_class = "app.server_errors.ProblemWorker"
 preload_app = False  # each worker builds its own app and database engine after the fork
 
 timeout = 30
@@ -41,7 +43,8 @@ max_requests_jitter = 10_000
 
 # Request limits (the body limit is the app's MAX_CONTENT_LENGTH). The request line is the
 # largest gunicorn allows: a query with a 500-character reason fits, and a roster search may
-# name about 450 providers (docs/DECISIONS.md, "Roster search").
+# name about 450 providers (docs/DECISIONS.md, "Roster search"). Over them, the answer is a
+# problem: 414 for the line, 431 for the headers.
 limit_request_line = 8190
 limit_request_fields = 50
 limit_request_field_size = 8190

@@ -74,7 +74,8 @@ ALL_TYPES = (
 )
 _TYPE_DOC = (
     'A URI identifying the kind of problem (docs/API.md, "Problem types"): `about:blank` for a '
-    "plain HTTP error (router 404, 405, 413, 500) whose title is the status phrase, or one of "
+    "plain HTTP error (router 404, 405, 413, 500; the server's own 400, 414, 431) whose title is "
+    "the status phrase, or one of "
     + ", ".join(f"`{kind.uri}` ({kind.status})" for kind in ALL_TYPES)
     + "."
 )

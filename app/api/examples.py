@@ -20,6 +20,11 @@ from app.problems import (
     VALIDATION,
     ProblemType,
 )
+from app.server_errors import PHRASES, line_too_long
+
+#: gunicorn.conf.py's ``limit_request_line``; tests/e2e/test_server_answers.py holds the
+#: documented 414 equal to what the shipped gunicorn answers.
+SHIPPED_REQUEST_LINE = 8190
 
 
 def example(kind: ProblemType, detail: str, **extra: Any) -> dict[str, Any]:
@@ -51,6 +56,16 @@ DEFAULTS: dict[int, tuple[str, dict[str, Any]]] = {
             "title": "Request Entity Too Large",
             "status": 413,
             "detail": "The request body is larger than the limit of 65536 bytes.",
+        },
+    ),
+    414: (
+        "The request line (path and query string) is longer than the server allows "
+        f"({SHIPPED_REQUEST_LINE:,} bytes as shipped); the server answers before the app.",
+        {
+            "type": "about:blank",
+            "title": PHRASES[414],
+            "status": 414,
+            "detail": line_too_long(SHIPPED_REQUEST_LINE),
         },
     ),
     415: (

@@ -11,7 +11,7 @@ from app.api.base import Blueprint
 from app.api.docs import problems
 from app.api.examples import ROSTER_422
 from app.api.schemas import FirstQuerySchema, FirstSearchSchema, FirstSlotsSchema
-from app.api.searches import ABOUT_422, first_answer
+from app.api.searches import ABOUT_422, TOO_LONG, first_answer
 
 blp = Blueprint(
     "first_available",
@@ -42,7 +42,7 @@ class FirstSlots(MethodView):
     @blp.arguments(FirstQuerySchema(), location="query")
     @blp.response(200, FirstSlotsSchema, example=_EXAMPLE)
     @blp.doc(operationId="findFirstFreeSlots", description=_ABOUT)
-    @problems(blp, {422: ABOUT_422}, examples={422: ROSTER_422})
+    @problems(blp, {422: ABOUT_422, 414: TOO_LONG}, examples={422: ROSTER_422})
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Find each provider's first free slot."""
         return first_answer(query)

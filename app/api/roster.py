@@ -10,7 +10,7 @@ from app.api.base import Blueprint
 from app.api.docs import problems
 from app.api.examples import ROSTER_422
 from app.api.schemas import RosterQuerySchema, RosterSchema, RosterSearchSchema
-from app.api.searches import ABOUT_422, roster_answer
+from app.api.searches import ABOUT_422, TOO_LONG, roster_answer
 
 blp = Blueprint(
     "roster",
@@ -56,7 +56,7 @@ class FreeSlots(MethodView):
     @blp.arguments(RosterQuerySchema(), location="query")
     @blp.response(200, RosterSchema, example=_EXAMPLE)
     @blp.doc(operationId="searchFreeSlots", description=_ABOUT)
-    @problems(blp, {422: ABOUT_422}, examples={422: ROSTER_422})
+    @problems(blp, {422: ABOUT_422, 414: TOO_LONG}, examples={422: ROSTER_422})
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Search free slots across providers."""
         return roster_answer(query)

@@ -13,6 +13,10 @@ ABOUT_422 = (
     "Missing or invalid `from`/`to`/`duration`/`step`/`limit`/provider ids, `to` not after "
     "`from`, a range longer than 31 days, or unknown provider ids (named in `detail`)."
 )
+TOO_LONG = (
+    "More `provider_id`s than the request line holds (8,190 bytes as shipped, about 450 ids): "
+    "name them in the body of the `POST .../search` form, or search the whole roster."
+)
 
 
 def _arguments(query: dict[str, Any]) -> dict[str, Any]:
