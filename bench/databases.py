@@ -14,17 +14,20 @@ from adapters.sqlalchemy.database import normalize_url
 
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PREFIX = "bench_http"
+#: The key of ``size_mb``'s figure among a dataset's load timings (bench/report.py).
+SIZE = "size MB"
 
 
-def sqlite_url(directory: Path, appointments: int) -> str:
-    """A fresh SQLite file for a dataset of ``appointments`` (any older copy is removed)."""
+def sqlite_url(directory: Path, appointments: int | str) -> str:
+    """A fresh SQLite file for a dataset of ``appointments``, or of a shape named so (any older
+    copy is removed)."""
     path = directory / f"{PREFIX}_{appointments}.sqlite3"
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 
-def postgres_name(appointments: int) -> str:
+def postgres_name(appointments: int | str) -> str:
     return f"{PREFIX}_{appointments}"
 
 

@@ -142,7 +142,7 @@ def provider_appointments(spec: Spec, provider_id: int) -> Iterator[tuple[Any, .
         )
 
 
-def _numbered(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+def numbered(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     return ((number, *row) for number, row in enumerate(rows, start=1))
 
 
@@ -183,13 +183,13 @@ def table_rows(spec: Spec) -> Iterator[tuple[Table, Iterable[tuple[Any, ...]]]]:
     yield clients, ((p, f"Client {p}", f"client{p}@bench.example") for p in ids)
     yield (
         weekly_windows,
-        _numbered(
+        numbered(
             (p, "calendly", f"d{w.day}-m{w.start}", w.day, w.start, w.day, w.end)
             for p in ids
             for w in provider_windows(spec, p)
         ),
     )
-    yield appointments, _numbered(row for p in ids for row in provider_appointments(spec, p))
+    yield appointments, numbered(row for p in ids for row in provider_appointments(spec, p))
 
 
 def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -227,12 +227,19 @@ def _copy(connection: Connection, table: Table, rows: Iterable[tuple[Any, ...]])
 
 def load(url: str, spec: Spec) -> dict[str, float]:
     """Fill the migrated, empty database at ``url``; seconds taken per table and for ANALYZE."""
+    return fill(url, table_rows(spec))
+
+
+def fill(url: str, tables: Iterable[tuple[Table, Iterable[tuple[Any, ...]]]]) -> dict[str, float]:
+    """Load ``tables`` (each table with its rows, in the order of ``COLUMNS``) into the
+    migrated, empty database at ``url`` (COPY or executemany), then ANALYZE; the seconds of each
+    step. bench/shapes.py loads its datasets through it too."""
     engine = create_engine(normalize_url(url), poolclass=NullPool)
     postgres = engine.dialect.name == "postgresql"
     timings: dict[str, float] = {}
     try:
         with engine.begin() as connection:
-            for table, rows in table_rows(spec):
+            for table, rows in tables:
                 began = time.perf_counter()
                 (_copy if postgres else _executemany)(connection, table, rows)
                 timings[table.name] = time.perf_counter() - began
@@ -247,6 +254,13 @@ def load(url: str, spec: Spec) -> dict[str, float]:
 
 def build(url: str, spec: Spec) -> dict[str, float]:
     """Migrate the empty database at ``url`` to head (Alembic), then ``load`` it."""
+    return migrate_and_fill(url, table_rows(spec))
+
+
+def migrate_and_fill(
+    url: str, tables: Iterable[tuple[Table, Iterable[tuple[Any, ...]]]]
+) -> dict[str, float]:
+    """Migrate the empty database at ``url`` to head (Alembic), then ``fill`` it."""
     began = time.perf_counter()
     upgrade(url)
-    return {"schema": time.perf_counter() - began, **load(url, spec)}
+    return {"schema": time.perf_counter() - began, **fill(url, tables)}

@@ -6,7 +6,10 @@ For each database (SQLite, then PostgreSQL) it builds two datasets with the same
 (bench/dataset.py): 1,000,000 appointments and 10,000. It serves each with gunicorn and the
 shipped ``gunicorn.conf.py``, and a bare Flask app (bench/bare.py) with the same settings as
 the ceiling; then wrk drives, in rounds so that drift hits all alike: the bare endpoint, GET
-availabilities on both datasets, and POST of distinct free slots on the big one. The report
+availabilities on both datasets, and POST of distinct free slots on the big one. Two more
+shapes of data (bench/shapes.py: a half-hour clinic, and providers booked solid for 21 days)
+get their own databases and servers, and their roster searches and single-provider GETs
+(bench/shape_loads.py) join the same rounds (bench/shape_runs.py). The report
 (medians, ratios to the bare endpoint, targets, plans, machine, commands) is written to
 bench/results/http.md and printed.
 """
@@ -23,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench import databases, dataset, machine, slots, tags
+from bench import databases, dataset, machine, shape_runs, slots, tags
 from bench.inspection import durability, overlap_plans
 from bench.load import Load, run, wrk_command
 from bench.report import (
@@ -37,7 +40,6 @@ from bench.report import (
     ROSTER,
     ROSTER_NAMED,
     ROSTERS,
-    SIZE,
     TARGETS,
     Context,
     Measurement,
@@ -70,6 +72,7 @@ class Options:
     workers: str
     admin_url: str
     output: Path
+    shape_providers: int = 1000  # providers in each dataset shape (bench/shapes.py)
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
@@ -103,6 +106,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
             named=10,
             big=100,
             small=1,
+            shape_providers=100,
             load=replace(options.load, seconds=3),
         )
         options = replace(options, runs=1, warmup_seconds=1)
@@ -128,7 +132,7 @@ def _build(database: str, spec: dataset.Spec, options: Options) -> tuple[str, di
         url = databases.create_postgres(options.admin_url, name)
     print(f"{database}: loading {spec.appointments:,} appointments ...", flush=True)
     timings = dataset.build(url, spec)
-    return url, {**timings, SIZE: databases.size_mb(url)}
+    return url, {**timings, databases.SIZE: databases.size_mb(url)}
 
 
 def _slot_files(
@@ -144,6 +148,13 @@ def _slot_files(
     return slots.write_runs(found, options.runs + 1, RESULTS, prefix + ("-pool" if pools else ""))
 
 
+def _light(options: Options, run: int) -> Load:
+    """One connection per worker: latency without queueing, for the roster's absolute targets;
+    run number 0 is the warm-up."""
+    load = options.load if run else replace(options.load, seconds=options.warmup_seconds)
+    return replace(load, threads=1, connections=int(options.workers))
+
+
 def _commands(
     servers: dict[str, Server],
     options: Options,
@@ -157,8 +168,7 @@ def _commands(
     week = str(int(first_week(now).timestamp()))
     load = options.load if run else replace(options.load, seconds=options.warmup_seconds)
     get_args = [str(options.providers), week, str(WEEKS), str(run)]
-    # One connection per worker: latency without queueing, for the roster's absolute target.
-    light = replace(load, threads=1, connections=int(options.workers))
+    light = _light(options, run)
     return {
         BARE: wrk_command(load, servers[BARE].url + "/", "bare.lua"),
         GET: wrk_command(load, servers[GET].url, "availability.lua", get_args),
@@ -206,7 +216,9 @@ def _drive(m: Measurement, servers: dict[str, Server], options: Options, now: da
             seed=number,
         )
         commands = _commands(servers, options, now, (slot_file, tag_file, pool_file), number)
-        for target in TARGETS:
+        light, shape_providers = _light(options, number), options.shape_providers
+        commands |= shape_runs.commands(servers, light, shape_providers, datetime.now(UTC), number)
+        for target in (*TARGETS, *shape_runs.targets()):
             print(f"{m.database}: round {number}/{options.runs}: {target}", flush=True)
             before = servers[target].cpu_seconds()
             result = run(commands[target], log)
@@ -222,9 +234,14 @@ def _drive(m: Measurement, servers: dict[str, Server], options: Options, now: da
 
 
 def _serve(
-    stack: ExitStack, m: Measurement, urls: dict[int, str], options: Options
+    stack: ExitStack,
+    m: Measurement,
+    urls: dict[int, str],
+    shape_urls: dict[str, str],
+    options: Options,
 ) -> dict[str, Server]:
-    """The app on each dataset and the bare app, all with the shipped gunicorn.conf.py."""
+    """The app on each dataset and shape and the bare app, all with the shipped
+    gunicorn.conf.py."""
 
     def start(name: str, app: str, ready: str, database_url: str | None = None) -> Server:
         env = {"WEB_CONCURRENCY": options.workers}
@@ -237,8 +254,10 @@ def _serve(
     app_big = start(f"app-{big}", "wsgi:app", "/health", urls[big])
     app_small = start(f"app-{small}", "wsgi:app", "/health", urls[small])
     bare = start("bare", "bench.bare:create_app()", "/")
-    m.servers = [app_big, app_small, bare]
+    shapes = shape_runs.serve(start, shape_urls)
+    m.servers = [app_big, app_small, bare, *dict.fromkeys(shapes.values())]
     return {
+        **shapes,
         BARE: bare,
         GET: app_big,
         NOT_MODIFIED: app_big,
@@ -259,12 +278,17 @@ def measure(database: str, options: Options, now: datetime) -> Measurement:
     ]
     m = Measurement(database, (specs[0].appointments, specs[1].appointments))
     urls: dict[int, str] = {}
+    shape_urls: dict[str, str] = {}
     try:
         for spec in specs:
             urls[spec.appointments], m.loads[spec.appointments] = _build(database, spec, options)
+        for kind in shape_runs.KINDS:
+            shape_urls[kind], m.shape_loads[kind] = shape_runs.build(
+                database, kind, options.shape_providers, now, options.admin_url, RESULTS
+            )
         m.durability = durability(urls[m.sizes[0]])
         with ExitStack() as stack:
-            _drive(m, _serve(stack, m, urls, options), options, now)
+            _drive(m, _serve(stack, m, urls, shape_urls, options), options, now)
         week = first_week(now) + timedelta(weeks=2)
         m.plans = overlap_plans(
             urls[m.sizes[0]],
@@ -277,6 +301,7 @@ def measure(database: str, options: Options, now: datetime) -> Measurement:
         if database == "postgresql":
             for size in urls:
                 databases.drop_postgres(options.admin_url, databases.postgres_name(size))
+            shape_runs.drop(options.admin_url)
     return m
 
 
@@ -308,6 +333,7 @@ def _settings(options: Options) -> dict[str, str]:
         "providers": f"{options.providers:,}",
         "providers named in the second roster search": f"{options.named:,}",
         "appointments per provider": f"{options.big:,} and {options.small:,}",
+        "providers in each dataset shape": f"{options.shape_providers:,}",
         "gunicorn workers (WEB_CONCURRENCY)": options.workers,
         "wrk": f"-t{load.threads} -c{load.connections} -d{load.seconds}s",
         "runs": f"{options.runs} after a {options.warmup_seconds}s warm-up of each target",

@@ -99,6 +99,7 @@ class Summary:
 
     rps: float
     p50_us: float
+    p90_us: float
     p99_us: float
     cpu_ms: float
     non_2xx: int
@@ -112,6 +113,7 @@ class Summary:
         return cls(
             rps=statistics.median(r.rps for r in results),
             p50_us=statistics.median(r.p50_us for r in results),
+            p90_us=statistics.median(r.p90_us for r in results),
             p99_us=statistics.median(r.p99_us for r in results),
             cpu_ms=statistics.median(r.cpu_ms for r in results),
             non_2xx=sum(r.non_2xx for r in results),

@@ -6,9 +6,12 @@ import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from bench import shape_report
+from bench.databases import SIZE  # in Measurement.loads, beside the seconds of each step
 from bench.inspection import Plan
 from bench.load import Result, Summary
 from bench.servers import Server
+from bench.shape_loads import all_loads
 
 BARE, GET, GET_SMALL, POST = "bare", "GET", "GET small", "POST"
 NOT_MODIFIED = "GET 304"
@@ -30,7 +33,6 @@ ROSTER_RATIO, ROSTER_NAMED_RATIO, POOL_RATIO = 40.0, 6.0, 1.5
 ROSTER_P50_MS, WORKER_RSS_MB = 100.0, 100.0
 #: Issue 13: server CPU per request over the bare endpoint's, in the same round.
 CPU_COST = {GET: {"sqlite": 3.0, "postgresql": 3.5}, POST: {"sqlite": 5.0, "postgresql": 5.0}}
-SIZE = "size MB"  # in Measurement.loads, beside the seconds of each step
 
 
 @dataclass
@@ -41,13 +43,17 @@ class Measurement:
     sizes: tuple[int, int]  # appointments in the big and the small dataset
     loads: dict[int, dict[str, float]] = field(default_factory=dict)
     durability: dict[str, str] = field(default_factory=dict)
-    results: dict[str, list[Result]] = field(default_factory=lambda: {t: [] for t in TARGETS})
+    results: dict[str, list[Result]] = field(
+        default_factory=lambda: {t: [] for t in (*TARGETS, *(x.target for x in all_loads()))}
+    )
     plans: list[Plan] = field(default_factory=list)
     servers: list[Server] = field(default_factory=list)
     wrk_commands: dict[str, str] = field(default_factory=dict)
     slots_per_run: int = 0
     worker_rss_mb: float = 0.0  # the largest worker's, after the roster runs
     worker_anon_mb: float = 0.0  # ... and the largest anonymous (heap) part
+    #: Each dataset shape's load timings, appointments and size (bench/shape_report.py).
+    shape_loads: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -287,6 +293,7 @@ def database_section(m: Measurement) -> Iterator[str]:
     yield ""
     yield from _loads_table(m)
     yield ""
+    yield from shape_report.section(m)
 
 
 NOTES = (
@@ -376,11 +383,25 @@ def render(ms: list[Measurement], context: Context) -> str:
         "",
         *targets(ms),
         "",
+        "### Targets of the dataset shapes (issue 18)",
+        "",
+        *shape_report.goals(ms),
+        "",
     ]
     for m in ms:
         lines += [*database_section(m)]
     lines += ["### Query plans", ""]
     for m in ms:
         lines += [*_plans(m)]
-    lines += ["### Commands", "", *_commands(ms), "", "### Notes", "", *NOTES, ""]
+    lines += [
+        "### Commands",
+        "",
+        *_commands(ms),
+        "",
+        "### Notes",
+        "",
+        *NOTES,
+        *shape_report.NOTES,
+        "",
+    ]
     return "\n".join(lines)
