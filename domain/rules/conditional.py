@@ -13,7 +13,7 @@ from domain.model import Provider
 #: A JSON-ready list of what decides an answer; bump the first item when the answer's
 #: shape or the rules computing it change, so tags from older code are never current.
 AvailabilityVersion = list[str | int | None]
-_AVAILABILITY_FORMAT = "availability/1"
+_AVAILABILITY_FORMAT = "availability/2"  # 2: slots on the availability grid
 
 
 def availability_version(
