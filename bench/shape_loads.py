@@ -6,9 +6,9 @@ A load names the dataset that serves it, the path and query asked, how long each
 range is and where it starts; ``baseline`` is the single-provider GET on the same dataset that
 its p50 is divided by.
 
-Searches still to come: add their loads to ``FIRST_AVAILABLE_LOADS`` (one per shape, the
-target names are below); bench/shape_report.py's ``FIRST_AVAILABLE_GOALS`` judges them from then
-on, and bench/shape_runs.py serves and drives them with the rest.
+The first-available searches are ``FIRST_AVAILABLE_LOADS``; bench/shape_report.py's
+``FIRST_AVAILABLE_GOALS`` judges them, and bench/shape_runs.py serves and drives them with the
+rest.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ CLINIC_GET, SOLID_GET = "clinic GET", "solid GET"
 CLINIC_WEEK, SATURDAY_WEEK = "clinic roster week", "Saturday roster week"
 CLINIC_MONTH, SATURDAY_MONTH = "clinic roster 31 days", "Saturday roster 31 days"
 SOLID_MONTH = "solid roster 31 days"
-#: The first-available searches' target names, for the loads still to come.
+#: The first-available searches' target names.
 CLINIC_FIRST, SATURDAY_FIRST = "clinic first available", "Saturday first available"
 SOLID_FIRST = "solid first available"
 
@@ -72,11 +72,40 @@ LOADS = (
 )
 
 #: ``GET /availabilities/first?from&to&duration&limit`` (each provider's first free slot) over
-#: 31 days on each shape; the endpoint is not built yet. When it is, add one load per shape:
-#: ``ShapeLoad(CLINIC_FIRST, CLINIC, "first available, 31 days from a random hour",
-#: "/availabilities/first", PAGE, MONTH_DAYS, HOURLY, CLINIC_GET)``, then SATURDAY_FIRST
-#: (CLINIC, SATURDAY) and SOLID_FIRST (SOLID, NOW, SOLID_GET).
-FIRST_AVAILABLE_LOADS: tuple[ShapeLoad, ...] = ()
+#: 31 days on each shape.
+FIRST = "/availabilities/first"
+FIRST_AVAILABLE_LOADS: tuple[ShapeLoad, ...] = (
+    ShapeLoad(
+        CLINIC_FIRST,
+        CLINIC,
+        "first available, 31 days from a random hour",
+        FIRST,
+        PAGE,
+        MONTH_DAYS,
+        HOURLY,
+        CLINIC_GET,
+    ),
+    ShapeLoad(
+        SATURDAY_FIRST,
+        CLINIC,
+        "first available, 31 days from Saturday",
+        FIRST,
+        PAGE,
+        MONTH_DAYS,
+        SATURDAY,
+        CLINIC_GET,
+    ),
+    ShapeLoad(
+        SOLID_FIRST,
+        SOLID,
+        "first available, 31 days from now",
+        FIRST,
+        PAGE,
+        MONTH_DAYS,
+        NOW,
+        SOLID_GET,
+    ),
+)
 
 
 def all_loads() -> tuple[ShapeLoad, ...]:

@@ -32,9 +32,9 @@ def spec(docs_client):
 
 
 OPERATIONS = {
-    ("/availabilities", "get"): {"200", "422", "503"},
+    ("/availabilities", "get"): {"200", "414", "422", "503"},
     ("/availabilities/search", "post"): {"200", "422", "503"},
-    ("/availabilities/first", "get"): {"200", "422", "503"},
+    ("/availabilities/first", "get"): {"200", "414", "422", "503"},
     ("/availabilities/first/search", "post"): {"200", "422", "503"},
     ("/providers/{provider_id}/availabilities", "get"): {"200", "304", "404", "422", "503"},
     ("/appointments", "post"): {"201", "400", "409", "413", "415", "422", "503"},

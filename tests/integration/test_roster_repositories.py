@@ -104,7 +104,7 @@ def test_a_roster_search_runs_the_same_statements_for_3_or_30_providers(database
     assert set(small.slots[0].provider_ids) < set(large.slots[0].provider_ids)
 
 
-def test_a_cold_cache_loads_windows_and_overrides_in_one_statement_each(
+def test_a_cold_cache_loads_windows_and_overrides_in_one_statement_each_a_warm_one_none(
     database: Database,
 ) -> None:
     ids = roster(database, 30)
@@ -114,7 +114,8 @@ def test_a_cold_cache_loads_windows_and_overrides_in_one_statement_each(
         search(database, ids)
     tables = [s.split("FROM")[1].split()[0] for s in cold if "FROM" in s]
     assert tables.count("weekly_windows") == 1 and tables.count("date_overrides") == 1, cold
-    assert len(cold) - len(warm) == 2
+    warm_tables = [s.split("FROM")[1].split()[0] for s in warm if "FROM" in s]
+    assert warm_tables == ["providers"], warm  # the week plans hold the rest
 
 
 def test_a_pool_booking_runs_the_same_statements_for_2_or_20_providers(
