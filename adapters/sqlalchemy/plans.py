@@ -17,16 +17,19 @@ from domain.ports.plans import PlanCache
 from domain.rules.plans import WeekPlan
 
 #: Plans kept per process: a 31-day search of 1,000 providers holds 5,000.
-DEFAULT_CAPACITY = 20_000
+DEFAULT_CAPACITY = 6_000
 
 
 class PlanMemo(PlanCache):
-    """Least recently used plans dropped past ``capacity``; safe across threads."""
+    """Least recently used plans dropped past ``capacity``; a plan is admitted on its second
+    miss among the last ``4 × capacity`` (a doorkeeper, as TinyLFU admits); safe across
+    threads."""
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._capacity = capacity
         self._plans: OrderedDict[tuple[int, datetime], tuple[Hashable, WeekPlan]] = OrderedDict()
         self._lock = threading.Lock()
+        self._missed: OrderedDict[tuple[int, datetime], None] = OrderedDict()
 
     def get(self, provider_id: int, week: datetime, version: Hashable) -> WeekPlan | None:
         key = (provider_id, week)
@@ -43,6 +46,17 @@ class PlanMemo(PlanCache):
             self._plans.move_to_end((provider_id, week))
             while len(self._plans) > self._capacity:
                 self._plans.popitem(last=False)
+
+    def admit(self, provider_id: int, week: datetime) -> bool:
+        key = (provider_id, week)
+        with self._lock:
+            if key in self._missed:
+                del self._missed[key]
+                return True
+            self._missed[key] = None
+            while len(self._missed) > 4 * self._capacity:
+                self._missed.popitem(last=False)
+            return False
 
     def __len__(self) -> int:
         return len(self._plans)

@@ -20,3 +20,8 @@ class PlanCache(abc.ABC):
     @abc.abstractmethod
     def put(self, provider_id: int, week: datetime, version: Hashable, plan: WeekPlan) -> None:
         """Keep ``plan``; the least recently used plans may be dropped to bound memory."""
+
+    @abc.abstractmethod
+    def admit(self, provider_id: int, week: datetime) -> bool:
+        """Whether to compute and keep a missed plan now: on its second miss in a while, so a
+        plan asked once (a search of a far week) costs no more than computing it once."""

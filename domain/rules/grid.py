@@ -22,6 +22,9 @@ from domain.intervals import Interval, from_us, in_us, to_us
 from domain.rules.scheduling import Schedule, bookable, free_time
 
 Span = tuple[int, int]
+Around = tuple[Span, ...]
+#: Later than any instant (microseconds): an open bound.
+NEVER = 1 << 62
 
 
 def offered_slots(
@@ -33,82 +36,64 @@ def offered_slots(
     step: timedelta | None = None,
 ) -> list[Interval]:
     """The slots of ``duration`` on the provider's grid, every ``step``, that lie wholly in
-    its free time in ``[lower, upper)`` (domain/rules/grid.py)."""
-    free = free_time(schedule, lower, upper, now)
-    if not free:
-        return []
-    openings = schedule.openings(*bookable(schedule.provider, lower, upper, now))
-    grid = Grid([(to_us(o.start), to_us(o.end)) for o in openings])
+    its free time in ``[lower, upper)``."""
     length = in_us(duration)
-    starts = grid.starts(
-        [(to_us(w.start), to_us(w.end)) for w in free], length, in_us(step or duration)
-    )
+    starts = offered_starts(schedule, lower, upper, now, length, in_us(step or duration))
     return [Interval(from_us(start), from_us(start + length)) for start in starts]
 
 
-class Grid:
-    """The grid of one provider's ``openings`` (sorted by start)."""
-
-    __slots__ = ("_openings", "_reach", "_starts")
-
-    def __init__(self, openings: Sequence[Span]) -> None:
-        self._openings = openings
-        self._starts = [start for start, _ in openings]
-        self._reach = list(accumulate((end for _, end in openings), max))
-
-    def starts(
-        self,
-        free: Sequence[Span],
-        duration: int,
-        step: int,
-        bounds: tuple[int, int, int] | None = None,
-        first: int = 0,
-    ) -> list[int]:
-        """The offered starts of slots of ``duration`` inside the sorted, disjoint ``free``
-        spans (from index ``first``), in order, each once. With ``bounds`` (after, before,
-        ceiling): only starts in ``[after, before)`` of slots ending by ``ceiling``."""
-        found: list[int] = []
-        after, before, ceiling = bounds or (-_NEVER, _NEVER, _NEVER)
-        for index in range(first, len(free)):
-            start, end = free[index]
-            start = max(start, after)
-            if start >= before:
-                break
-            last = min(end, ceiling, before - 1 + duration) - duration
-            if start <= last:
-                found += self._within(start, end, last, step)
-        return found
-
-    def first(
-        self, free: Sequence[Span], duration: int, step: int, bounds: tuple[int, int, int]
-    ) -> int | None:
-        """The earliest of ``starts``, found without the rest."""
-        after, before, ceiling = bounds
-        for start, end in free:
-            start = max(start, after)
-            if start >= before:
-                return None
-            last = min(end, ceiling, before - 1 + duration) - duration
-            if start <= last:
-                within = self._within(start, end, last, step)
-                if within:
-                    return within[0]
-        return None
-
-    def _within(self, start: int, end: int, last: int, step: int) -> Sequence[int]:
-        """The starts from ``start`` to ``last`` of the openings around free ``[start, end)``."""
-        around = self._around(start, end)
-        if len(around) == 1:
-            return _steps(around[0], start, last, step)
-        return sorted({s for o in around for s in _steps(o, start, last, step)})
-
-    def _around(self, start: int, end: int) -> list[Span]:
-        first = bisect_right(self._reach, start)
-        last = bisect_left(self._starts, end)
-        return [o for o in self._openings[first:last] if o[1] > start]
+def offered_starts(
+    schedule: Schedule, lower: datetime, upper: datetime, now: datetime, duration: int, step: int
+) -> list[int]:
+    """``offered_slots``' starts, in microseconds."""
+    window = free_time(schedule, lower, upper, now)
+    if not window:
+        return []
+    openings = schedule.openings(*bookable(schedule.provider, lower, upper, now))
+    free = [(to_us(w.start), to_us(w.end)) for w in window]
+    around = openings_around(free, [(to_us(o.start), to_us(o.end)) for o in openings])
+    return grid_starts(free, around, duration, step)
 
 
-_NEVER = 1 << 62
+def openings_around(free: Sequence[Span], openings: Sequence[Span]) -> list[Around]:
+    """For each free span, the openings (sorted by start) that overlap it."""
+    starts = [start for start, _ in openings]
+    reach = list(accumulate((end for _, end in openings), max))
+    return [
+        tuple(o for o in openings[bisect_right(reach, s) : bisect_left(starts, e)] if o[1] > s)
+        for s, e in free
+    ]
+
+
+def grid_starts(
+    free: Sequence[Span],
+    around: Sequence[Around],
+    duration: int,
+    step: int,
+    bounds: tuple[int, int, int] = (-NEVER, NEVER, NEVER),
+    first: int = 0,
+) -> list[int]:
+    """The offered starts of slots of ``duration`` inside the sorted, disjoint ``free`` spans
+    (from index ``first``), each of whose ``around`` openings' grid runs every ``step``; in
+    order, each once. ``bounds`` (after, before, ceiling): only starts in ``[after, before)``
+    of slots that end by ``ceiling``."""
+    found: list[int] = []
+    after, before, ceiling = bounds
+    top = min(ceiling, before - 1 + duration)
+    for index in range(first, len(free)):
+        start, end = free[index]
+        if start < after:
+            start = after
+        if start >= before:
+            break
+        last = (end if end < top else top) - duration
+        if start <= last:
+            openings = around[index]
+            if len(openings) == 1:
+                found += _steps(openings[0], start, last, step)
+            else:
+                found += sorted({s for o in openings for s in _steps(o, start, last, step)})
+    return found
 
 
 def _steps(opening: Span, first: int, last: int, step: int) -> range:

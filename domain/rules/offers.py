@@ -12,14 +12,28 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Protocol
 
-from domain.intervals import in_us, to_us
+from domain.intervals import from_us, in_us, to_us
 from domain.model import Provider
+from domain.rules.grid import grid_starts, offered_starts
 from domain.rules.plans import WEEK, WeekPlan
-from domain.rules.scheduling import bookable
+from domain.rules.scheduling import Schedule, bookable
 
 _WEEK = in_us(WEEK)
+_DAY = in_us(timedelta(days=1))
+
+
+class Offering(Protocol):
+    """What the roster's pages need of one provider."""
+
+    @property
+    def provider_id(self) -> int: ...
+
+    def starts(self, duration: int, step: int, after: int, before: int) -> list[int]: ...
+
+    def first(self, duration: int, step: int) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +50,20 @@ class Offer:
             bounds = self._bounds(plan, after, before)
             if bounds is not None:
                 first = bisect_right(plan.ends, bounds[0])
-                found += plan.grid.starts(plan.free, duration, step, bounds, first)
+                found += grid_starts(plan.free, plan.around, duration, step, bounds, first)
         return found
 
     def first(self, duration: int, step: int) -> int | None:
-        """The earliest offered start."""
+        """The earliest offered start: the first week's that has one."""
         for plan in self.plans:
             bounds = self._bounds(plan, self.low, self.high)
-            if bounds is not None:
-                first = bisect_right(plan.ends, bounds[0])
-                found = plan.grid.first(plan.free[first:], duration, step, bounds)
-                if found is not None:
-                    return found
+            if bounds is None:
+                continue
+            for index in range(bisect_right(plan.ends, bounds[0]), len(plan.free)):
+                span, around = plan.free[index : index + 1], plan.around[index : index + 1]
+                found = grid_starts(span, around, duration, step, bounds)
+                if found:
+                    return found[0]
         return None
 
     def _bounds(self, plan: WeekPlan, after: int, before: int) -> tuple[int, int, int] | None:
@@ -67,3 +83,33 @@ def offer_of(
     assert provider.id is not None
     low, high = (to_us(moment) for moment in bookable(provider, lower, upper, now))
     return Offer(provider.id, plans, low, high)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleOffer:
+    """An offer computed straight from a provider's schedule, span by span, for a provider
+    whose plans are not kept: the same slots, from ``offered_slots``."""
+
+    provider_id: int
+    schedule: Schedule
+    lower: datetime
+    upper: datetime
+    now: datetime
+
+    def starts(self, duration: int, step: int, after: int, before: int) -> list[int]:
+        """The offered starts in ``[after, before)``, in order."""
+        low, high = max(from_us(after), self.lower), min(from_us(before + duration), self.upper)
+        if low >= high:
+            return []
+        found = offered_starts(self.schedule, low, high, self.now, duration, step)
+        return [start for start in found if start < before]
+
+    def first(self, duration: int, step: int) -> int | None:
+        """The earliest offered start, from spans of a day, then each 4× longer."""
+        low, high, span = to_us(self.lower), to_us(self.upper), _DAY
+        while low < high:
+            found = self.starts(duration, step, low, min(high, low + span))
+            if found:
+                return found[0]
+            low, span = low + span, 4 * span
+        return None

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from domain.intervals import to_us, week_of
 from domain.model import Provider
-from domain.rules.grid import Grid, Span
+from domain.rules.grid import Around, Span, openings_around
 from domain.rules.scheduling import Schedule, open_time
 
 WEEK = timedelta(days=7)
@@ -28,12 +28,12 @@ REACH = timedelta(days=1)
 @dataclass(frozen=True, slots=True)
 class WeekPlan:
     """``free``: sorted, disjoint open time in ``[week, week + 8 days)``; ``ends``: their ends,
-    for bisecting; ``grid``: the openings overlapping the week."""
+    for bisecting; ``around``: for each, the openings overlapping it, whose grid it offers."""
 
     week: int
     free: list[Span]
     ends: list[int]
-    grid: Grid
+    around: list[Around]
 
 
 def plan_version(provider: Provider) -> Hashable:
@@ -61,4 +61,4 @@ def week_plan(schedule: Schedule, week: datetime) -> WeekPlan:
     opened = open_time(schedule, week, week + WEEK + REACH)
     free = [(to_us(w.start), to_us(w.end)) for w in opened]
     openings = [(to_us(o.start), to_us(o.end)) for o in schedule.openings(week, week + WEEK)]
-    return WeekPlan(to_us(week), free, [end for _, end in free], Grid(openings))
+    return WeekPlan(to_us(week), free, [end for _, end in free], openings_around(free, openings))

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from domain.intervals import Interval, from_us
 from domain.model import Provider
-from domain.rules.offers import Offer
+from domain.rules.offers import Offering
 
 _HOUR = 3600 * 1_000_000  # microseconds
 _DAY = 24 * _HOUR
@@ -42,7 +42,7 @@ class RosterPage:
 
 
 def page(
-    offers: Sequence[Offer], duration: int, step: int, lower: int, upper: int, limit: int
+    offers: Sequence[Offering], duration: int, step: int, lower: int, upper: int, limit: int
 ) -> RosterPage:
     """The first ``limit`` distinct starts of the ``offers`` in ``[lower, upper)``, each with
     every provider who has it, by provider id.
@@ -72,7 +72,7 @@ def page(
     return RosterPage(kept, from_us(starts[limit]) if len(starts) > limit else None)
 
 
-def first_slots(offers: Sequence[Offer], duration: int, step: int, limit: int) -> list[Found]:
+def first_slots(offers: Sequence[Offering], duration: int, step: int, limit: int) -> list[Found]:
     """Each offer's earliest slot, by start then provider id, at most ``limit``; providers
     with none are left out."""
     firsts = []

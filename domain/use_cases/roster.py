@@ -16,7 +16,7 @@ from domain.model import Provider
 from domain.ports.clock import Clock
 from domain.ports.unit_of_work import UnitOfWork
 from domain.rules.limits import MAX_LIMIT, MAX_ROSTER_RANGE, check_range, check_slot_length
-from domain.rules.offers import Offer, offer_of
+from domain.rules.offers import Offering, ScheduleOffer, offer_of
 from domain.rules.plans import REACH, WEEK, WeekPlan, plan_version, week_plan, weeks
 from domain.rules.roster import RosterPage, first_slots, page
 from domain.use_cases.common import named_providers, schedules_of
@@ -75,35 +75,44 @@ def _offers(
     upper: datetime,
     provider_ids: Sequence[int] | None,
     accepts_new_clients: bool | None,
-) -> list[Offer]:
+) -> list[Offering]:
+    """Each searched provider's offer: from its kept plans, from plans computed now and kept
+    (on their second miss, ``PlanCache.admit``), or straight from its schedule."""
+    wanted = list(weeks(lower, upper))
     with uow:
         providers = named_providers(uow, provider_ids, accepts_new_clients)
-        plans = _plans(uow, providers, list(weeks(lower, upper)))
         now = clock.now()
-    return [offer_of(p, plans[p.id], lower, upper, now) for p in providers if p.id in plans]
+        kept, admitted, direct = _sorted(uow, providers, wanted)
+        schedules = schedules_of(uow, admitted, wanted[0], wanted[-1] + WEEK + REACH)
+        straight = schedules_of(uow, direct, lower, upper)
+    for provider in admitted:
+        assert provider.id is not None
+        kept[provider.id] = [week_plan(schedules[provider.id], week) for week in wanted]
+        for week, plan in zip(wanted, kept[provider.id], strict=True):
+            uow.plans.put(provider.id, week, plan_version(provider), plan)
+    offers: list[Offering] = [
+        offer_of(p, kept[p.id], lower, upper, now) for p in providers if p.id in kept
+    ]
+    offers += [ScheduleOffer(pid, s, lower, upper, now) for pid, s in straight.items()]
+    return offers
 
 
-def _plans(
+def _sorted(
     uow: UnitOfWork, providers: Sequence[Provider], wanted: list[datetime]
-) -> dict[int, list[WeekPlan]]:
-    """Each provider's plans for the ``wanted`` weeks: from the cache, and those it misses
-    computed from one batch of reads and kept."""
-    found: dict[int, list[WeekPlan]] = {}
-    missing = []
+) -> tuple[dict[int, list[WeekPlan]], list[Provider], list[Provider]]:
+    """The providers whose plans for the ``wanted`` weeks are kept (with them), those whose
+    missed plans are to be computed and kept, and those to compute straight."""
+    kept: dict[int, list[WeekPlan]] = {}
+    admitted, direct = [], []
     for provider in providers:
         assert provider.id is not None
         version = plan_version(provider)
         cached = [uow.plans.get(provider.id, week, version) for week in wanted]
         plans = [plan for plan in cached if plan is not None]
         if len(plans) == len(wanted):
-            found[provider.id] = plans
+            kept[provider.id] = plans
+        elif all([uow.plans.admit(provider.id, week) for week in wanted]):
+            admitted.append(provider)
         else:
-            missing.append(provider)
-    schedules = schedules_of(uow, missing, wanted[0], wanted[-1] + WEEK + REACH)
-    for provider in missing:
-        assert provider.id is not None
-        computed = [week_plan(schedules[provider.id], week) for week in wanted]
-        for week, plan in zip(wanted, computed, strict=True):
-            uow.plans.put(provider.id, week, plan_version(provider), plan)
-        found[provider.id] = computed
-    return found
+            direct.append(provider)
+    return kept, admitted, direct

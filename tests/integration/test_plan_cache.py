@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from adapters.sqlalchemy.plans import PlanMemo
-from domain.rules.grid import Grid
 from domain.rules.plans import WeekPlan
 
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
 
 
 def plan(n: int) -> WeekPlan:
-    return WeekPlan(n, [(n, n + 10)], [n + 10], Grid([(n, n + 10)]))
+    return WeekPlan(n, [(n, n + 10)], [n + 10], [((n, n + 10),)])
 
 
 def test_a_plan_is_served_under_its_version_only():
@@ -34,3 +33,13 @@ def test_the_least_recently_used_plans_go_first_past_the_capacity():
     assert len(memo) == 2
     assert memo.get(2, MONDAY, 0) is None
     assert memo.get(1, MONDAY, 0) is not None and memo.get(3, MONDAY, 0) is not None
+
+
+def test_a_missed_plan_is_admitted_on_its_second_miss_only():
+    memo = PlanMemo(capacity=2)
+    assert memo.admit(1, MONDAY) is False  # a week asked once is computed straight
+    assert memo.admit(1, MONDAY) is True
+    assert memo.admit(1, MONDAY) is False  # admitted once; the plan is kept from then on
+    for provider_id in range(2, 12):  # the doorkeeper forgets past 4 × capacity
+        memo.admit(provider_id, MONDAY)
+    assert memo.admit(2, MONDAY) is False

@@ -350,10 +350,11 @@ class FakeOutbox(EventOutbox):
 
 
 class FakePlans(PlanCache):
-    """Every plan kept, under its version."""
+    """Every plan kept, under its version; ``admitting`` False keeps none (the direct path)."""
 
-    def __init__(self) -> None:
+    def __init__(self, admitting: bool = True) -> None:
         self.kept: dict[tuple[int, datetime], tuple[Hashable, WeekPlan]] = {}
+        self.admitting = admitting
 
     def get(self, provider_id: int, week: datetime, version: Hashable) -> WeekPlan | None:
         found = self.kept.get((provider_id, week))
@@ -361,6 +362,9 @@ class FakePlans(PlanCache):
 
     def put(self, provider_id: int, week: datetime, version: Hashable, plan: WeekPlan) -> None:
         self.kept[provider_id, week] = (version, plan)
+
+    def admit(self, provider_id: int, week: datetime) -> bool:
+        return self.admitting
 
 
 class FakeUnitOfWork(UnitOfWork):

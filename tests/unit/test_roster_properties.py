@@ -17,7 +17,7 @@ from domain.use_cases.availability import free_windows
 from domain.use_cases.roster import first_free_slots, search_free_slots
 from domain.windows import MINUTES_PER_WEEK, Weekday, WeeklyWindow, WeekTime
 from tests.unit.builders import utc
-from tests.unit.fakes import FakeUnitOfWork, FixedClock
+from tests.unit.fakes import FakePlans, FakeUnitOfWork, FixedClock
 
 ORIGIN = utc("2026-03-01 00:00")  # holds New York's spring switch, near Berlin's
 ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata"]
@@ -76,6 +76,7 @@ def provider_data(draw: st.DrawFn, grid: int) -> dict[str, object]:
 def rosters(draw: st.DrawFn) -> tuple[FakeUnitOfWork, dict[str, object]]:
     grid = draw(GRIDS)
     uow = FakeUnitOfWork()
+    uow.plans = FakePlans(admitting=draw(st.booleans()))  # kept week plans, or straight
     client = uow.clients.add(Client("C", "c@example.com"))
     assert client.id is not None
     for data in draw(st.lists(provider_data(grid), min_size=1, max_size=5)):
