@@ -16,8 +16,8 @@ from datetime import datetime
 from domain.ports.plans import PlanCache
 from domain.rules.plans import WeekPlan
 
-#: Plans kept per process: a 31-day search of 1,000 providers holds 5,000.
-DEFAULT_CAPACITY = 6_000
+#: Plans kept per process: 1,000 providers' six weeks ahead (roster.KEPT_AHEAD) are 6,000.
+DEFAULT_CAPACITY = 8_000
 
 
 class PlanMemo(PlanCache):

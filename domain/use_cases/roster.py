@@ -21,6 +21,10 @@ from domain.rules.plans import REACH, WEEK, WeekPlan, plan_version, week_plan, w
 from domain.rules.roster import RosterPage, first_slots, page
 from domain.use_cases.common import named_providers, schedules_of
 
+#: Plans are kept only for the weeks that start within this of now, where searches gather
+#: (docs/DECISIONS.md, "Roster search"); farther weeks are computed straight.
+KEPT_AHEAD = timedelta(weeks=6)
+
 
 def search_free_slots(
     uow: UnitOfWork,
@@ -82,7 +86,8 @@ def _offers(
     with uow:
         providers = named_providers(uow, provider_ids, accepts_new_clients)
         now = clock.now()
-        kept, admitted, direct = _sorted(uow, providers, wanted)
+        near = wanted[-1] < now + KEPT_AHEAD
+        kept, admitted, direct = _sorted(uow, providers, wanted, near)
         schedules = schedules_of(uow, admitted, wanted[0], wanted[-1] + WEEK + REACH)
         straight = schedules_of(uow, direct, lower, upper)
     for provider in admitted:
@@ -98,10 +103,11 @@ def _offers(
 
 
 def _sorted(
-    uow: UnitOfWork, providers: Sequence[Provider], wanted: list[datetime]
+    uow: UnitOfWork, providers: Sequence[Provider], wanted: list[datetime], near: bool
 ) -> tuple[dict[int, list[WeekPlan]], list[Provider], list[Provider]]:
     """The providers whose plans for the ``wanted`` weeks are kept (with them), those whose
-    missed plans are to be computed and kept, and those to compute straight."""
+    missed plans are to be computed and kept (only ``near`` weeks are), and those to compute
+    straight."""
     kept: dict[int, list[WeekPlan]] = {}
     admitted, direct = [], []
     for provider in providers:
@@ -111,7 +117,7 @@ def _sorted(
         plans = [plan for plan in cached if plan is not None]
         if len(plans) == len(wanted):
             kept[provider.id] = plans
-        elif all([uow.plans.admit(provider.id, week) for week in wanted]):
+        elif near and all([uow.plans.admit(provider.id, week) for week in wanted]):
             admitted.append(provider)
         else:
             direct.append(provider)
