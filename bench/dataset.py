@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -176,9 +176,26 @@ COLUMNS = {
 def table_rows(spec: Spec) -> Iterator[tuple[Table, Iterable[tuple[Any, ...]]]]:
     """Each table with its rows, in the order of ``COLUMNS[table]``, ids from 1."""
     ids = range(1, spec.providers + 1)
+    return roster_rows(
+        spec.providers,
+        zone_of,
+        lambda p: provider_windows(spec, p),
+        (row for p in ids for row in provider_appointments(spec, p)),
+    )
+
+
+def roster_rows(
+    count: int,
+    zone: Callable[[int], str],
+    windows: Callable[[int], Iterable[Window]],
+    appointment_rows: Iterable[tuple[Any, ...]],
+) -> Iterator[tuple[Table, Iterable[tuple[Any, ...]]]]:
+    """Providers 1 to ``count``, one client each, their ``windows`` and the appointment rows
+    (numbered here), in the order of ``COLUMNS[table]``: the load of every dataset shape."""
+    ids = range(1, count + 1)
     yield (
         providers,
-        ((p, f"Provider {p}", f"provider{p}@bench.example", zone_of(p), True) for p in ids),
+        ((p, f"Provider {p}", f"provider{p}@bench.example", zone(p), True) for p in ids),
     )
     yield clients, ((p, f"Client {p}", f"client{p}@bench.example") for p in ids)
     yield (
@@ -186,10 +203,10 @@ def table_rows(spec: Spec) -> Iterator[tuple[Table, Iterable[tuple[Any, ...]]]]:
         numbered(
             (p, "calendly", f"d{w.day}-m{w.start}", w.day, w.start, w.day, w.end)
             for p in ids
-            for w in provider_windows(spec, p)
+            for w in windows(p)
         ),
     )
-    yield appointments, numbered(row for p in ids for row in provider_appointments(spec, p))
+    yield appointments, numbered(appointment_rows)
 
 
 def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:

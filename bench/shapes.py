@@ -26,8 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table
 
-from adapters.sqlalchemy.tables import appointments, clients, providers, weekly_windows
-from bench.dataset import WORKDAYS, Window, fill, migrate_and_fill, numbered
+from bench.dataset import WORKDAYS, Window, fill, migrate_and_fill, roster_rows
 
 #: Zones whose clocks change at night, if at all, so no window falls in a DST gap.
 ZONES = (
@@ -141,21 +140,8 @@ def _appointment_rows(shape: Shape) -> Iterator[tuple[Any, ...]]:
 
 def table_rows(shape: Shape) -> Iterator[tuple[Table, Iterable[tuple[Any, ...]]]]:
     """Each table with its rows, in the order of ``dataset.COLUMNS[table]``, ids from 1."""
-    ids = range(1, shape.providers + 1)
-    yield (
-        providers,
-        ((p, f"Provider {p}", f"provider{p}@bench.example", zone_of(p), True) for p in ids),
-    )
-    yield clients, ((p, f"Client {p}", f"client{p}@bench.example") for p in ids)
-    yield (
-        weekly_windows,
-        numbered(
-            (p, "calendly", f"d{w.day}-m{w.start}", w.day, w.start, w.day, w.end)
-            for p in ids
-            for w in provider_windows(shape, p)
-        ),
-    )
-    yield appointments, numbered(_appointment_rows(shape))
+    windows = lambda p: provider_windows(shape, p)  # noqa: E731
+    return roster_rows(shape.providers, zone_of, windows, _appointment_rows(shape))
 
 
 def load(url: str, shape: Shape) -> dict[str, float]:
