@@ -31,6 +31,8 @@ sync: seed
 # Readable log lines at a terminal (the commands it runs first too), unless LOG_FORMAT is set.
 run: export LOG_FORMAT ?= console
 run: sync
+	$(BIN)/flask --app wsgi api-keys dev-key --file instance/dev-api-key
+	@echo "Serving http://127.0.0.1:$(PORT)  (API key: $$(cat instance/dev-api-key); docs/API.md)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
 		$(BIN)/honcho start --procfile Procfile --port $(PORT)
 

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from app.cli_keys import api_keys
 from app.observability import logs
 from app.observability.events import sync_counts
 from app.observability.metrics import metrics
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(sync_availability_command)
     app.cli.add_command(deliver_webhooks)
+    app.cli.add_command(api_keys)
 
 
 @click.command("seed")

@@ -56,6 +56,9 @@ CONFLICT = ProblemType("conflict", 409, "Conflict")
 PRECONDITION_FAILED = ProblemType("precondition-failed", 412, "Precondition failed")
 FEED_ERROR = ProblemType("feed-error", 502, "Availability feed unusable")
 UNAVAILABLE = ProblemType("service-unavailable", 503, "Service unavailable")
+UNAUTHORIZED = ProblemType("unauthorized", 401, "Unauthorized")
+FORBIDDEN = ProblemType("forbidden", 403, "Forbidden")
+RATE_LIMITED = ProblemType("rate-limited", 429, "Too many requests")
 
 ALL_TYPES = (
     VALIDATION,
@@ -71,6 +74,9 @@ ALL_TYPES = (
     PRECONDITION_FAILED,
     FEED_ERROR,
     UNAVAILABLE,
+    UNAUTHORIZED,
+    FORBIDDEN,
+    RATE_LIMITED,
 )
 _TYPE_DOC = (
     'A URI identifying the kind of problem (docs/API.md, "Problem types"): `about:blank` for a '

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from flask import Flask, current_app
 
+from app.access.keycache import KeyCache
 from app.config import WebhookConfig
 from domain.ports.clock import Clock
 from domain.ports.delivery import DeliveryQueue, HostGuard
@@ -47,6 +48,8 @@ class Services:
     webhooks: WebhookConfig
     #: The id of the request being served, if any (app.observability), for recorded events.
     request_id: Callable[[], str | None] = lambda: None
+    #: API keys by digest, re-read every few seconds (app/access/keycache.py).
+    keys: KeyCache = field(default_factory=KeyCache)
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work; the use case takes the write lock it needs itself.

@@ -55,6 +55,10 @@ class WebhookNotFound(NotFound):
     entity = "webhook"
 
 
+class ApiKeyNotFound(NotFound):
+    entity = "API key"
+
+
 class RuleViolation(DomainError):
     """A booking rule refuses the request; retrying the same request will not help."""
 

@@ -166,8 +166,22 @@ class ClientRepository(_Repository, port.ClientRepository):
         new_id = self._insert(rows.client_values(client), client.id)
         return replace(client, id=new_id)
 
-    def list(self, offset: int, limit: int) -> tuple[list[Client], int]:
-        return self._page(offset, limit, rows.client)
+    def list(
+        self, offset: int, limit: int, provider_id: int | None = None
+    ) -> tuple[list[Client], int]:
+        if provider_id is None:
+            return self._page(offset, limit, rows.client)
+        if not storable(provider_id):
+            return [], 0
+        theirs = (
+            select(appointments.c.id)
+            .where(appointments.c.client_id == clients.c.id)
+            .where(appointments.c.provider_id == provider_id)
+            .exists()
+        )
+        page = select(clients).where(theirs).order_by(clients.c.id).offset(offset).limit(limit)
+        total = self._db.scalar(select(func.count()).select_from(clients).where(theirs))
+        return [rows.client(row) for row in self._db.all(page)], int(total)
 
 
 class _ScheduleRepository(_Repository):

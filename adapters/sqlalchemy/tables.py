@@ -238,3 +238,23 @@ webhook_attempt_totals = Table(
     Column("total", BigInteger, nullable=False),
     CheckConstraint("outcome IN ('delivered', 'retrying', 'failed')", name="outcome"),
 )
+
+# --- access (docs/DECISIONS.md, "API keys and scopes") ------------------------------------
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    # The granted scopes, space-separated as in OAuth.
+    Column("scopes", Text, nullable=False),
+    # SHA-256 of the secret, hex; the secret itself is never stored.
+    Column("digest", Text, nullable=False, unique=True),
+    Column("hint", Text, nullable=False),
+    Column("provider_id", Integer, ForeignKey("providers.id"), nullable=True),
+    Column("client_id", Integer, ForeignKey("clients.id"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("last_used_at", UtcDateTime, nullable=True),
+)

@@ -14,6 +14,7 @@ from adapters.sqlalchemy import repositories
 from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
 from adapters.sqlalchemy.gateway import BEGIN_OPTION, Gateway
+from adapters.sqlalchemy.keys import ApiKeyRepository
 from adapters.sqlalchemy.plans import PlanMemo
 from adapters.sqlalchemy.webhooks import (
     AppointmentRenderer,
@@ -67,6 +68,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.outbox = Outbox(self._gateway, render, request_id)
         self.webhooks = WebhookEndpointRepository(self._gateway)
         self.plans = caches.plans
+        self.keys = ApiKeyRepository(self._gateway)
 
     def __enter__(self) -> Self:
         if self._gateway.is_open:

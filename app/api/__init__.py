@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.access.scopes import SCHEME
 from app.api import (
+    api_keys,
     appointments,
     availabilities,
     availability_sync,
@@ -33,6 +35,7 @@ _RESOURCES = (
     clients,
     availability_sync,
     webhooks,
+    api_keys,
     health,
 )
 _DESCRIPTION = """\
@@ -43,14 +46,26 @@ notice, booking horizon, minimum cancellation notice).
 * Timestamps in requests must carry an offset (`Z` or `±hh:mm`); responses are in UTC with `Z`.
 * Every error is RFC 9457 problem details (`application/problem+json`).
 * Unknown body fields and unknown query parameters are refused with a 422.
+* Every operation but the health checks needs an API key: `Authorization: Bearer <key>`.
+  Each operation's description names the scope it needs; write implies read. A key bound
+  to one provider or client reaches only that one's objects: others answer 404.
 * Lists are paginated with `page` and `page_size`; see the `X-Pagination` header.
 """
+
+
+_BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An API key (`csk_...`), shown once when it is created: "
+    "`POST /api-keys` or `flask --app wsgi api-keys create`.",
+}
 
 
 def register(app: Flask) -> Api:
     """Register every resource, the OpenAPI document and Swagger UI's local assets."""
     app.url_map.converters["id"] = IdConverter
     api = Api(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
+    api.spec.components.security_scheme(SCHEME, _BEARER)
     for resource in _RESOURCES:
         api.register_blueprint(resource.blp)
     app.register_blueprint(assets)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
+from app.access import reach
+from app.access.authentication import current_grant
+from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.examples import (
@@ -31,6 +35,7 @@ from app.api.schemas import (
 )
 from app.problems import VALIDATION, Problem
 from app.services import services
+from domain.access import APPOINTMENTS_READ, APPOINTMENTS_WRITE
 from domain.model import Appointment
 from domain.ports.appointments import AppointmentSearch
 from domain.use_cases.appointments import get_appointment, list_appointments
@@ -90,6 +95,7 @@ _LOCATION = {
 
 @blp.route("/appointments")
 class Appointments(MethodView):
+    @requires(blp, APPOINTMENTS_READ)
     @blp.arguments(AppointmentQuerySchema(), location="query")
     @blp.response(200, AppointmentSchema(many=True), example=[_APPOINTMENT])
     @blp.paginate()
@@ -103,12 +109,13 @@ class Appointments(MethodView):
         self, query: dict[str, Any], pagination_parameters: PaginationParameters
     ) -> list[Appointment]:
         """List appointments, filtered and paginated."""
-        criteria = AppointmentSearch(**query)
+        criteria = _in_reach(AppointmentSearch(**query))
         return page_of(
             pagination_parameters,
             lambda offset, limit: list_appointments(services().uow(), criteria, offset, limit),
         )
 
+    @requires(blp, APPOINTMENTS_WRITE)
     @blp.arguments(BookingSchema(), examples=_BOOKINGS)
     @blp.arguments(IdempotencyHeaderSchema(), location="headers")
     @blp.response(201, AppointmentSchema, example=_APPOINTMENT, headers=_LOCATION)
@@ -148,6 +155,7 @@ class Appointments(MethodView):
         """Book an appointment."""
         svc = services()
         key = headers.get("idempotency_key")
+        booking = reach.booking_in_reach(booking)
         if "provider_ids" in booking:
             appointment = book_any(svc.uow(), svc.clock, idempotency_key=key, **booking)
         else:
@@ -157,14 +165,16 @@ class Appointments(MethodView):
 
 @blp.route(f"/appointments/<{ID}:appointment_id>")
 class AppointmentById(MethodView):
+    @requires(blp, APPOINTMENTS_READ)
     @blp.etag
     @blp.response(200, AppointmentSchema, example=_APPOINTMENT)
     @problems(blp, _NOT_FOUND)
     @blp.doc(operationId="getAppointment")
     def get(self, appointment_id: int) -> Appointment:
         """Read an appointment."""
-        return get_appointment(services().uow(), appointment_id)
+        return reach.see_appointment(get_appointment(services().uow(), appointment_id))
 
+    @requires(blp, APPOINTMENTS_WRITE)
     @blp.etag
     @blp.arguments(RescheduleSchema(), example=_MOVE)
     @blp.response(200, AppointmentSchema, example={**_APPOINTMENT, **_MOVE, "sequence": 2})
@@ -193,9 +203,11 @@ class AppointmentById(MethodView):
     def patch(self, move: dict[str, Any], appointment_id: int) -> Appointment:
         """Move an appointment to another time."""
         svc = services()
+        reach.see_appointment(get_appointment(svc.uow(), appointment_id))
         expected = blp.if_match(AppointmentSchema)
         return reschedule(svc.uow(), svc.clock, appointment_id, **move, expected=expected)
 
+    @requires(blp, APPOINTMENTS_WRITE)
     @blp.arguments(CancellationSchema(), required=False, example=_CANCELLATION)
     @blp.arguments(CancellationQuerySchema(), location="query")
     @blp.response(200, AppointmentSchema, example=_CANCELED)
@@ -222,8 +234,24 @@ class AppointmentById(MethodView):
     ) -> Appointment:
         """Cancel an appointment (soft: the record is kept)."""
         svc = services()
+        reach.see_appointment(get_appointment(svc.uow(), appointment_id))
         details = _one_place(body, query)
         return cancel(svc.uow(), svc.clock, appointment_id, **details)
+
+
+def _in_reach(criteria: AppointmentSearch) -> AppointmentSearch:
+    """A bound key's own appointments only: a filter on another owner finds none (0 is an
+    id no row has)."""
+    grant = current_grant()
+    if grant.provider_id is not None:
+        asked = criteria.provider_id
+        own = grant.provider_id if asked in (None, grant.provider_id) else 0
+        criteria = replace(criteria, provider_id=own)
+    if grant.client_id is not None:
+        asked = criteria.client_id
+        own = grant.client_id if asked in (None, grant.client_id) else 0
+        criteria = replace(criteria, client_id=own)
+    return criteria
 
 
 def _one_place(body: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:

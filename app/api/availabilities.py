@@ -7,11 +7,14 @@ from typing import Any
 
 from flask.views import MethodView
 
+from app.access import reach
+from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import problems
 from app.api.examples import RANGE_422
 from app.api.schemas import AvailabilityQuerySchema, AvailabilitySchema
 from app.services import services
+from domain.access import AVAILABILITY_READ
 from domain.use_cases.availability import tagged_free_windows
 
 blp = Blueprint(
@@ -34,6 +37,7 @@ _EXAMPLE = {
 
 @blp.route(f"/providers/<{ID}:provider_id>/availabilities")
 class Availabilities(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.etag
     @blp.arguments(AvailabilityQuerySchema(), location="query")
     @blp.response(200, AvailabilitySchema, example=_EXAMPLE)
@@ -64,6 +68,7 @@ class Availabilities(MethodView):
     @blp.doc(operationId="listFreeWindows")
     def get(self, query: dict[str, Any], provider_id: int) -> dict[str, Any]:
         """List a provider's free windows in a time range."""
+        reach.see_provider(provider_id)
         svc = services()
         tagged = tagged_free_windows(
             svc.uow(),

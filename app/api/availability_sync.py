@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from app.access import reach
+from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import problems
 from app.api.schemas import SyncReportSchema
 from app.services import services
+from domain.access import PROVIDERS_WRITE
 from domain.use_cases.directory import get_provider
 from domain.use_cases.weekly_availability import sync_availability
 from domain.windows import SyncReport
@@ -21,6 +24,7 @@ blp = Blueprint(
 
 @blp.route(f"/providers/<{ID}:provider_id>/availability-sync")
 class AvailabilitySync(MethodView):
+    @requires(blp, PROVIDERS_WRITE)
     @blp.response(
         200,
         SyncReportSchema,
@@ -42,4 +46,5 @@ class AvailabilitySync(MethodView):
         """Sync a provider's availability from the feed."""
         svc = services()
         get_provider(svc.uow(), provider_id)  # an unknown provider is a 404 before any feed error
+        reach.change_provider(provider_id)
         return sync_availability(svc.uow(), svc.feed, provider_id)

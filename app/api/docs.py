@@ -21,6 +21,14 @@ _RETRY_AFTER = {
     }
 }
 
+_CHALLENGE = {
+    "WWW-Authenticate": {
+        "description": "`Bearer`: the scheme to authenticate with (RFC 6750).",
+        "schema": {"type": "string", "example": 'Bearer realm="scheduling"'},
+    }
+}
+_HEADERS = {401: _CHALLENGE, 503: _RETRY_AFTER}
+
 
 def problems(
     blp: Blueprint,
@@ -48,7 +56,7 @@ def problems(
                 description=description or default,
                 example=None if named else example,
                 examples=named,
-                headers=_RETRY_AFTER if status == 503 else None,
+                headers=_HEADERS.get(status),
             )(func)
         return func
 

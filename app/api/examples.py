@@ -9,11 +9,13 @@ from app.problems import (
     CANCELLATION_REFUSED,
     CONFLICT,
     FEED_ERROR,
+    FORBIDDEN,
     IDEMPOTENCY_KEY_REUSED,
     INVALID_REQUEST,
     MALFORMED_JSON,
     NOT_FOUND,
     PRECONDITION_FAILED,
+    UNAUTHORIZED,
     UNAVAILABLE,
     UNKNOWN_REFERENCE,
     UNSUPPORTED_MEDIA_TYPE,
@@ -35,6 +37,15 @@ DEFAULTS: dict[int, tuple[str, dict[str, Any]]] = {
     400: (
         "The body is not valid JSON.",
         example(MALFORMED_JSON, "The request body is not valid JSON."),
+    ),
+    401: (
+        "No API key, or one that is malformed, unknown, revoked or expired; the answer does "
+        "not say which. Send `Authorization: Bearer <key>`.",
+        example(UNAUTHORIZED, "Send a valid API key: Authorization: Bearer <key>."),
+    ),
+    403: (
+        "The key lacks the scope this operation needs; `detail` names it.",
+        example(FORBIDDEN, "This key lacks the scope appointments:write."),
     ),
     404: (
         "No such resource.",

@@ -7,11 +7,13 @@ from typing import Any
 
 from flask.views import MethodView
 
+from app.access.scopes import requires
 from app.api.base import Blueprint
 from app.api.docs import problems
 from app.api.examples import ROSTER_422
 from app.api.schemas import FirstQuerySchema, FirstSearchSchema, FirstSlotsSchema
 from app.api.searches import ABOUT_422, TOO_LONG, first_answer
+from domain.access import AVAILABILITY_READ
 
 blp = Blueprint(
     "first_available",
@@ -39,6 +41,7 @@ _ABOUT = (
 
 @blp.route("/availabilities/first")
 class FirstSlots(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.arguments(FirstQuerySchema(), location="query")
     @blp.response(200, FirstSlotsSchema, example=_EXAMPLE)
     @blp.doc(operationId="findFirstFreeSlots", description=_ABOUT)
@@ -50,6 +53,7 @@ class FirstSlots(MethodView):
 
 @blp.route("/availabilities/first/search")
 class FirstSlotsSearch(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.arguments(FirstSearchSchema())
     @blp.response(200, FirstSlotsSchema, example=_EXAMPLE)
     @blp.doc(

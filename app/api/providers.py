@@ -8,6 +8,9 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
+from app.access import reach
+from app.access.authentication import current_grant
+from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.pages import page_of
@@ -18,6 +21,7 @@ from app.api.schemas import (
     ProviderSchema,
 )
 from app.services import services
+from domain.access import AVAILABILITY_READ, PROVIDERS_WRITE
 from domain.model import Provider
 from domain.use_cases.directory import (
     create_provider,
@@ -79,6 +83,7 @@ _POLICY_DOC = (
 
 @blp.route("/providers")
 class Providers(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, ProviderSchema(many=True), example=[_PROVIDER])
     @blp.paginate()
@@ -88,9 +93,10 @@ class Providers(MethodView):
         """List providers by id."""
         return page_of(
             pagination_parameters,
-            lambda offset, limit: list_providers(services().uow(), offset, limit),
+            lambda offset, limit: _providers_page(offset, limit),
         )
 
+    @requires(blp, PROVIDERS_WRITE)
     @blp.arguments(ProviderCreateSchema(), example=_NEW)
     @blp.response(201, ProviderSchema, example=_PROVIDER, headers=_LOCATION)
     @blp.doc(
@@ -102,20 +108,24 @@ class Providers(MethodView):
     @links(blp, *_TAKE_PROVIDER_ID, provider_id="id")
     def post(self, data: dict[str, Any]) -> tuple[Provider, int, dict[str, str]]:
         """Create a provider."""
+        reach.practice_key_only("providers")
         provider = create_provider(services().uow(), Provider(**data))
         return provider, 201, {"Location": url_for(".ProviderById", provider_id=provider.id)}
 
 
 @blp.route(f"/providers/<{ID}:provider_id>")
 class ProviderById(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.etag
     @blp.response(200, ProviderSchema, example=_PROVIDER)
     @problems(blp, {404: "No provider has this id."})
     @blp.doc(operationId="getProvider")
     def get(self, provider_id: int) -> Provider:
         """Read a provider."""
+        reach.see_provider(provider_id)
         return get_provider(services().uow(), provider_id)
 
+    @requires(blp, PROVIDERS_WRITE)
     @blp.etag
     @blp.arguments(ProviderPatchSchema(), example=_POLICIES)
     @blp.response(200, ProviderSchema, example={**_PROVIDER, **_POLICIES})
@@ -129,4 +139,13 @@ class ProviderById(MethodView):
     def patch(self, changes: dict[str, Any], provider_id: int) -> Provider:
         """Change some of a provider's fields."""
         expected = blp.if_match(ProviderSchema)
+        reach.change_provider(provider_id)
         return update_provider(services().uow(), provider_id, changes, expected)
+
+
+def _providers_page(offset: int, limit: int) -> tuple[list[Provider], int]:
+    """Every provider, or a provider-bound key's own alone."""
+    own = current_grant().provider_id
+    if own is None:
+        return list_providers(services().uow(), offset, limit)
+    return ([get_provider(services().uow(), own)] if offset == 0 else []), 1

@@ -6,11 +6,13 @@ from typing import Any
 
 from flask.views import MethodView
 
+from app.access.scopes import requires
 from app.api.base import Blueprint
 from app.api.docs import problems
 from app.api.examples import ROSTER_422
 from app.api.schemas import RosterQuerySchema, RosterSchema, RosterSearchSchema
 from app.api.searches import ABOUT_422, TOO_LONG, roster_answer
+from domain.access import AVAILABILITY_READ
 
 blp = Blueprint(
     "roster",
@@ -53,6 +55,7 @@ _ABOUT = (
 
 @blp.route("/availabilities")
 class FreeSlots(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.arguments(RosterQuerySchema(), location="query")
     @blp.response(200, RosterSchema, example=_EXAMPLE)
     @blp.doc(operationId="searchFreeSlots", description=_ABOUT)
@@ -64,6 +67,7 @@ class FreeSlots(MethodView):
 
 @blp.route("/availabilities/search")
 class FreeSlotsSearch(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.arguments(RosterSearchSchema())
     @blp.response(200, RosterSchema, example=_EXAMPLE)
     @blp.doc(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from app.access.reach import providers_in_reach
 from app.services import services
 from domain.use_cases.roster import first_free_slots, search_free_slots
 
@@ -29,7 +30,7 @@ def _arguments(query: dict[str, Any]) -> dict[str, Any]:
         "upper": query["upper"],
         "duration": timedelta(minutes=query["duration"]),
         "step": None if step is None else timedelta(minutes=step),
-        "provider_ids": query.get("provider_ids"),
+        "provider_ids": providers_in_reach(query.get("provider_ids")),
         "accepts_new_clients": query.get("accepts_new_clients"),
         "limit": query["limit"],
     }

@@ -8,6 +8,8 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 
+from app.access import reach
+from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.schemas import (
@@ -17,6 +19,7 @@ from app.api.schemas import (
     TimeOffSchema,
 )
 from app.services import services
+from domain.access import PROVIDERS_WRITE
 from domain.model import DateOverride
 from domain.use_cases.time_off import add_override, delete_override, get_override, list_overrides
 
@@ -65,6 +68,7 @@ _PROVIDER_404 = {404: "No provider has this id."}
 
 @blp.route(f"/providers/<{ID}:provider_id>/time-off")
 class TimeOff(MethodView):
+    @requires(blp, PROVIDERS_WRITE)
     @blp.arguments(TimeOffQuerySchema(), location="query")
     @blp.response(200, TimeOffSchema(many=True), example=[_EXTRA, _TIME_OFF])
     @blp.doc(
@@ -75,8 +79,10 @@ class TimeOff(MethodView):
     @blp.doc(operationId="listTimeOff")
     def get(self, query: dict[str, Any], provider_id: int) -> list[DateOverride]:
         """List a provider's time off and extra availability."""
+        reach.change_provider(provider_id)
         return list_overrides(services().uow(), provider_id, query.get("lower"), query.get("upper"))
 
+    @requires(blp, PROVIDERS_WRITE)
     @blp.arguments(TimeOffCreateSchema(), example=_NEW)
     @blp.response(
         201,
@@ -112,17 +118,21 @@ class TimeOff(MethodView):
 
 @blp.route(f"/providers/<{ID}:provider_id>/time-off/<{ID}:time_off_id>")
 class TimeOffById(MethodView):
+    @requires(blp, PROVIDERS_WRITE)
     @blp.response(200, TimeOffSchema, example=_TIME_OFF)
     @problems(blp, {404: "The provider has no time-off entry with this id."})
     @blp.doc(operationId="getTimeOff")
     def get(self, provider_id: int, time_off_id: int) -> DateOverride:
         """Read one time-off or extra-availability entry."""
+        reach.change_provider(provider_id)
         return get_override(services().uow(), provider_id, time_off_id)
 
+    @requires(blp, PROVIDERS_WRITE)
     @blp.response(204, description="Removed; no body.")
     @blp.doc(description="Free windows and bookings follow the remaining entries at once.")
     @problems(blp, {404: "The provider has no time-off entry with this id."})
     @blp.doc(operationId="deleteTimeOff")
     def delete(self, provider_id: int, time_off_id: int) -> None:
         """Remove time off or extra availability."""
+        reach.change_provider(provider_id)
         delete_override(services().uow(), provider_id, time_off_id)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from app.access.scopes import requires
 from app.api.base import Blueprint
 from app.api.schemas import TimeZonesSchema
+from domain.access import AVAILABILITY_READ
 from domain.rules.zones import known_zone_names
 
 blp = Blueprint("timezones", __name__, description="The time zones a provider may have.")
@@ -18,6 +20,7 @@ _ZONES = {"timezones": ["Africa/Abidjan", "America/New_York", "Europe/Berlin", "
 
 @blp.route("/timezones")
 class TimeZones(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.etag
     @blp.response(200, TimeZonesSchema, example=_ZONES)
     @blp.doc(

@@ -8,6 +8,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
+from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, links, problems
 from app.api.pages import page_of
@@ -20,6 +21,7 @@ from app.api.schemas import (
     WebhookSecretSchema,
 )
 from app.services import services
+from domain.access import WEBHOOKS_MANAGE
 from domain.use_cases import subscriptions
 from domain.webhooks import Attempt, Endpoint
 
@@ -78,6 +80,7 @@ _TAKE_WEBHOOK_ID = (
 
 @blp.route("/webhooks")
 class Webhooks(MethodView):
+    @requires(blp, WEBHOOKS_MANAGE)
     @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, WebhookSchema(many=True), example=[_WEBHOOK])
     @blp.paginate()
@@ -90,6 +93,7 @@ class Webhooks(MethodView):
             lambda offset, limit: subscriptions.list_endpoints(services().uow(), offset, limit),
         )
 
+    @requires(blp, WEBHOOKS_MANAGE)
     @blp.arguments(WebhookCreateSchema(), example=_NEW)
     @blp.response(201, WebhookSecretSchema, example=_SECRET, headers=_LOCATION)
     @blp.doc(
@@ -108,6 +112,7 @@ class Webhooks(MethodView):
 
 @blp.route(f"/webhooks/<{ID}:webhook_id>")
 class WebhookById(MethodView):
+    @requires(blp, WEBHOOKS_MANAGE)
     @blp.response(200, WebhookSchema, example=_WEBHOOK)
     @blp.doc(operationId="getWebhook")
     @problems(blp, _NOT_FOUND)
@@ -115,6 +120,7 @@ class WebhookById(MethodView):
         """Read a webhook (without its secret)."""
         return subscriptions.get_endpoint(services().uow(), webhook_id)
 
+    @requires(blp, WEBHOOKS_MANAGE)
     @blp.arguments(WebhookPatchSchema(), example={"enabled": True})
     @blp.response(200, WebhookSchema, example=_WEBHOOK)
     @blp.doc(
@@ -128,6 +134,7 @@ class WebhookById(MethodView):
         svc = services()
         return subscriptions.update_endpoint(svc.uow(), svc.guard, webhook_id, changes)
 
+    @requires(blp, WEBHOOKS_MANAGE)
     @blp.response(204, description="Deleted, with its pending deliveries and its log.")
     @blp.doc(operationId="deleteWebhook")
     @problems(blp, _NOT_FOUND)
@@ -138,6 +145,7 @@ class WebhookById(MethodView):
 
 @blp.route(f"/webhooks/<{ID}:webhook_id>/rotate-secret")
 class WebhookSecret(MethodView):
+    @requires(blp, WEBHOOKS_MANAGE)
     @blp.response(200, WebhookSecretSchema, example=_SECRET)
     @blp.doc(
         operationId="rotateWebhookSecret",
@@ -153,6 +161,7 @@ class WebhookSecret(MethodView):
 
 @blp.route(f"/webhooks/<{ID}:webhook_id>/deliveries")
 class WebhookDeliveries(MethodView):
+    @requires(blp, WEBHOOKS_MANAGE)
     @blp.arguments(PageQuerySchema(), location="query")
     @blp.response(200, WebhookAttemptSchema(many=True), example=[_ATTEMPT])
     @blp.paginate()

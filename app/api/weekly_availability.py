@@ -6,6 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 
+from app.access import reach
+from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, problems
 from app.api.examples import example, named
@@ -13,6 +15,7 @@ from app.api.schemas import WeeklyAvailabilitySchema, WeeklyAvailabilityUpdateSc
 from app.api.schemas.weekly import FOREIGN_SOURCE
 from app.problems import VALIDATION
 from app.services import services
+from domain.access import AVAILABILITY_READ, PROVIDERS_WRITE
 from domain.use_cases.weekly_availability import (
     WeeklyAvailability,
     replace_weekly_availability,
@@ -75,14 +78,17 @@ _NOT_FOUND = {404: "No provider has this id."}
 
 @blp.route(f"/providers/<{ID}:provider_id>/weekly-availability")
 class WeeklyAvailabilityById(MethodView):
+    @requires(blp, AVAILABILITY_READ)
     @blp.etag
     @blp.response(200, WeeklyAvailabilitySchema, example=_EXAMPLE)
     @blp.doc(operationId="getWeeklyAvailability")
     @problems(blp, _NOT_FOUND)
     def get(self, provider_id: int) -> WeeklyAvailability:
         """Read a provider's weekly windows."""
+        reach.see_provider(provider_id)
         return weekly_availability(services().uow(), provider_id)
 
+    @requires(blp, PROVIDERS_WRITE)
     @blp.etag
     @blp.arguments(WeeklyAvailabilityUpdateSchema(), example=_UPDATE)
     @blp.response(200, WeeklyAvailabilitySchema, example=_EXAMPLE)
@@ -101,6 +107,7 @@ class WeeklyAvailabilityById(MethodView):
     @problems(blp, BODY_PROBLEMS, _NOT_FOUND, {422: None}, examples={422: _PUT_422})
     def put(self, body: dict[str, Any], provider_id: int) -> WeeklyAvailability:
         """Replace a provider's own (`api`) weekly windows."""
+        reach.change_provider(provider_id)
         return replace_weekly_availability(
             services().uow(),
             provider_id,

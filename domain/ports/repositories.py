@@ -47,7 +47,11 @@ class ClientRepository(abc.ABC):
         """Store a new client; raises DuplicateEmail if the email is taken."""
 
     @abc.abstractmethod
-    def list(self, offset: int, limit: int) -> tuple[list[Client], int]: ...
+    def list(
+        self, offset: int, limit: int, provider_id: int | None = None
+    ) -> tuple[list[Client], int]:
+        """A page of clients by id, and the total; with ``provider_id``, only the clients
+        with an appointment (of any status) with that provider."""
 
 
 class WeeklyWindowRepository(abc.ABC):

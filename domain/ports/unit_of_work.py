@@ -9,6 +9,7 @@ from typing import Self
 
 from domain.ports.appointments import AppointmentRepository
 from domain.ports.delivery import EventOutbox
+from domain.ports.keys import ApiKeyRepository
 from domain.ports.plans import PlanCache
 from domain.ports.repositories import (
     ClientRepository,
@@ -32,6 +33,7 @@ class UnitOfWork(abc.ABC):
     outbox: EventOutbox
     webhooks: WebhookEndpointRepository
     plans: PlanCache
+    keys: ApiKeyRepository
 
     def __enter__(self) -> Self:
         return self

@@ -9,6 +9,7 @@ from typing import Any
 from domain import errors
 from domain.events import ScheduleChange
 from domain.model import Client, Provider
+from domain.ports.appointments import AppointmentSearch
 from domain.ports.unit_of_work import UnitOfWork
 from domain.rules.limits import POLICY_BOUNDS, check_provider
 from domain.use_cases.common import schedule_changed
@@ -87,14 +88,23 @@ def create_client(uow: UnitOfWork, client: Client) -> Client:
     return client
 
 
-def get_client(uow: UnitOfWork, client_id: int) -> Client:
+def get_client(uow: UnitOfWork, client_id: int, provider_id: int | None = None) -> Client:
+    """The client; with ``provider_id``, only one who has an appointment with that provider
+    (docs/DECISIONS.md, "Keys bound to a provider or a client")."""
     with uow:
         client = uow.clients.get(client_id)
+        if client is not None and provider_id is not None:
+            theirs = AppointmentSearch(provider_id=provider_id, client_id=client_id)
+            if not uow.appointments.search(theirs, 0, 1)[1]:
+                client = None
     if client is None:
         raise errors.ClientNotFound(client_id)
     return client
 
 
-def list_clients(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[Client], int]:
+def list_clients(
+    uow: UnitOfWork, offset: int, limit: int, provider_id: int | None = None
+) -> tuple[list[Client], int]:
+    """A page of clients; with ``provider_id``, of those with an appointment with it."""
     with uow:
-        return uow.clients.list(offset, limit)
+        return uow.clients.list(offset, limit, provider_id)

@@ -16,6 +16,7 @@ from app.services import services
 from tests.e2e.receiver import offline_getaddrinfo
 from tests.e2e.servers import Server, WorkerProcess, delivery_worker, gunicorn
 from tests.e2e.support import FixedClock, new_client, new_provider, working_week, write_feed
+from tests.keys import keyed
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def feed_path(tmp_path: Path) -> Path:
 def build_app(database_url: str, feed_path: Path, clock: FixedClock, **config: Any) -> Flask:
     """The app on ``database_url``; host names resolve offline (tests never use DNS)."""
     settings = Config(database_url=database_url, calendly_fixture_path=str(feed_path), **config)
-    return create_app(settings, clock=clock, resolver=offline_getaddrinfo)
+    return keyed(create_app(settings, clock=clock, resolver=offline_getaddrinfo))
 
 
 @pytest.fixture

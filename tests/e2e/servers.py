@@ -25,6 +25,9 @@ from typing import Any
 
 import pytest
 
+from domain import errors
+from tests.keys import UNKNOWN_KEY, issue_key
+
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START_TIMEOUT_S = 30
@@ -91,9 +94,20 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
     feed: Path
+    #: An all-scope API key, sent by ``call`` unless its ``headers`` name another.
+    key: str = ""
 
-    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Reply:
-        return call(self.base, method, path, body, **kwargs)
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Reply:
+        sent = {"Authorization": f"Bearer {self.key}", **(headers or {})}
+        return call(self.base, method, path, body, headers=sent, **kwargs)
 
     def worker_pids(self) -> set[int]:
         """The master's child processes, i.e. its workers (from /proc)."""
@@ -164,7 +178,7 @@ def gunicorn(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so a stuck stop can kill it all
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log, feed)
+    server = Server(f"http://127.0.0.1:{port}", process, log, feed, _key_for(database_url))
     try:
         if healthy:
             server.wait_until_healthy()
@@ -173,6 +187,14 @@ def gunicorn(
         yield server
     finally:
         _stop(process)
+
+
+def _key_for(database_url: str) -> str:
+    """An all-scope key on the database, or one never issued if it cannot be reached."""
+    try:
+        return issue_key(database_url)
+    except errors.StoreUnavailable:
+        return UNKNOWN_KEY
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from domain import errors
+from domain.access import ApiKey
 from domain.events import Event
 from domain.model import Appointment, BookedTime, Client, DateOverride, IdempotencyRecord, Provider
 from domain.ports.appointments import AppointmentRepository, AppointmentSearch
 from domain.ports.delivery import EventOutbox
+from domain.ports.keys import ApiKeyRepository
 from domain.ports.plans import PlanCache
 from domain.ports.repositories import (
     ClientRepository,
@@ -99,6 +101,8 @@ class FakeProviders(ProviderRepository):
 class FakeClients(ClientRepository):
     def __init__(self) -> None:
         self.table: _Table[Client] = _Table()
+        #: Set by FakeUnitOfWork: the appointments that tie clients to providers.
+        self.appointments: FakeAppointments | None = None
 
     def get(self, client_id: int) -> Client | None:
         return self.table.rows.get(client_id)
@@ -112,8 +116,16 @@ class FakeClients(ClientRepository):
             raise errors.DuplicateEmail(client.email)
         return self.table.insert(client)
 
-    def list(self, offset: int, limit: int) -> tuple[list[Client], int]:
-        return self.table.page(offset, limit)
+    def list(
+        self, offset: int, limit: int, provider_id: int | None = None
+    ) -> tuple[list[Client], int]:
+        if provider_id is None:
+            return self.table.page(offset, limit)
+        assert self.appointments is not None
+        booked = self.appointments.table.rows.values()
+        theirs = {a.client_id for a in booked if a.provider_id == provider_id}
+        ordered = [self.table.rows[key] for key in sorted(self.table.rows) if key in theirs]
+        return ordered[offset : offset + limit], len(ordered)
 
 
 def _bump_schedule(providers: FakeProviders, provider_id: int) -> None:
@@ -335,6 +347,31 @@ class FakeWebhooks(WebhookEndpointRepository):
         return self.table.page(offset, limit)
 
 
+class FakeKeys(ApiKeyRepository):
+    def __init__(self) -> None:
+        self.table: _Table[ApiKey] = _Table()
+
+    def add(self, key: ApiKey) -> ApiKey:
+        return self.table.insert(key)
+
+    def get(self, key_id: int) -> ApiKey | None:
+        return self.table.rows.get(key_id)
+
+    def by_digest(self, digest: str) -> ApiKey | None:
+        return next((k for k in self.table.rows.values() if k.digest == digest), None)
+
+    def list(self, offset: int, limit: int) -> tuple[list[ApiKey], int]:
+        return self.table.page(offset, limit)
+
+    def revoke(self, key_id: int, at: datetime) -> None:
+        key = self.table.rows[key_id]
+        if key.revoked_at is None:
+            self.table.rows[key_id] = replace(key, revoked_at=at)
+
+    def touch(self, key_id: int, at: datetime) -> None:
+        self.table.rows[key_id] = replace(self.table.rows[key_id], last_used_at=at)
+
+
 class FakeOutbox(EventOutbox):
     """Recorded events by id, in the order they were added."""
 
@@ -378,11 +415,13 @@ class FakeUnitOfWork(UnitOfWork):
         self.clients = FakeClients()
         self.windows = FakeWindows(self.providers)
         self.appointments = FakeAppointments(self.providers, self.clients)
+        self.clients.appointments = self.appointments
         self.idempotency = FakeIdempotency()
         self.overrides = FakeOverrides(self.providers)
         self.outbox = FakeOutbox()
         self.webhooks = FakeWebhooks()
         self.plans = FakePlans()
+        self.keys = FakeKeys()
         self.committed = 0
         self.write_locked = False
         self.locks: list[tuple[int, int | None]] = []
@@ -398,6 +437,7 @@ class FakeUnitOfWork(UnitOfWork):
             self.overrides.table.rows,
             self.outbox.recorded,
             self.webhooks.table.rows,
+            self.keys.table.rows,
         ]
 
     def __enter__(self) -> FakeUnitOfWork:

@@ -80,7 +80,12 @@ class AppointmentSchema(LeanSchema):
 
 
 class BookingSchema(Schema):
-    client_id = Id(required=True)
+    client_id = Id(
+        metadata={
+            "description": "The client booking. Required, except with a key bound to a client, "
+            "which fills in its own."
+        }
+    )
     provider_id = Id(
         metadata={"description": "The provider to book; give this or `provider_ids`, not both."}
     )

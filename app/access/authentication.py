@@ -1,0 +1,53 @@
+"""Who is asking: the request's bearer key, as a Grant (401 for anything but a usable key)."""
+
+from __future__ import annotations
+
+import structlog
+from flask import g, request
+
+from app.problems import UNAUTHORIZED, Problem
+from app.services import services
+from domain.access import ApiKey, Grant
+from domain.rules.keys import digest, well_formed
+from domain.use_cases.api_keys import find_key, note_use
+
+#: RFC 6750: the scheme a client must use, on every 401.
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="scheduling"'}
+_DETAIL = "Send a valid API key: Authorization: Bearer <key>."
+
+
+def current_grant() -> Grant:
+    """The grant of the request, authenticating it first if need be."""
+    grant: Grant | None = g.get("grant")
+    if grant is None:
+        grant = _authenticate()
+        g.grant = grant
+        structlog.contextvars.bind_contextvars(key_id=grant.key_id)
+    return grant
+
+
+def presented_secret() -> str | None:
+    auth = request.authorization
+    if auth is None or auth.type != "bearer" or not auth.token:
+        return None
+    return auth.token
+
+
+def _authenticate() -> Grant:
+    secret = presented_secret()
+    if secret is None or not well_formed(secret):
+        raise Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE)
+    svc = services()
+    key = svc.keys.get(digest(secret), lambda: _load(secret))
+    if key is None or not key.usable(svc.clock.now()):
+        raise Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE)
+    return Grant.of(key)
+
+
+def _load(secret: str) -> ApiKey | None:
+    """Read the key; a usable one's coarse ``last_used_at`` is brought up to date."""
+    svc = services()
+    key = find_key(svc.uow(), secret)
+    if key is not None and key.usable(svc.clock.now()):
+        note_use(svc.uow(), svc.clock, key)
+    return key
