@@ -9,6 +9,7 @@ from adapters.clock import SystemClock
 from adapters.sqlalchemy import Database
 from adapters.webhooks.guard import AddressGuard, Resolver
 from app import api, cli, observability, problems
+from app.access import throttle
 from app.api.schemas import AppointmentSchema
 from app.config import Config
 from app.json_provider import OrjsonProvider
@@ -38,6 +39,7 @@ def create_app(
             request_id=observability.current_request_id,
         ),
     )
+    throttle.install(app, config.rate_limits)
     problems.register(app)
     api.register(app)
     cli.register(app)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'scheduling.sqlite3'}"
 DEFAULT_FIXTURE_PATH = str(REPO_ROOT / "fixtures" / "calendly_slots.json")
@@ -18,6 +20,12 @@ DEFAULT_MAX_CONTENT_LENGTH = 64 * 1024
 SWAGGER_UI_ASSETS = "/docs/assets/"
 LOG_FORMATS = ("json", "console")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+#: docs/DECISIONS.md, "Rate limits", says why these.
+DEFAULT_PER_KEY, DEFAULT_PER_ADDRESS, DEFAULT_AUTH_FAILURES = (
+    "600/minute",
+    "120/minute",
+    "20/minute",
+)
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -35,12 +43,13 @@ class Config:
     #: gunicorn.conf.py; None in a single process (tests, commands).
     metrics_dir: str | None = None
     webhooks: WebhookConfig = field(default_factory=lambda: WebhookConfig())
+    rate_limits: RateLimitConfig = field(default_factory=lambda: RateLimitConfig())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         """Read DATABASE_URL, CALENDLY_FIXTURE_PATH, MAX_CONTENT_LENGTH (bytes), LOG_FORMAT,
-        LOG_LEVEL, METRICS_ENABLED, PROMETHEUS_MULTIPROC_DIR and the WEBHOOK_* settings
-        (WebhookConfig)."""
+        LOG_LEVEL, METRICS_ENABLED, PROMETHEUS_MULTIPROC_DIR, the WEBHOOK_* settings
+        (WebhookConfig) and the RATELIMIT_* settings (RateLimitConfig)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -51,6 +60,7 @@ class Config:
             metrics_enabled=_flag(env, "METRICS_ENABLED", default=True),
             metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
             webhooks=WebhookConfig.from_env(env),
+            rate_limits=RateLimitConfig.from_env(env),
         )
 
     def flask_settings(self) -> dict[str, Any]:
@@ -100,6 +110,51 @@ class WebhookConfig:
             poll=_positive_float(env, "WEBHOOK_POLL_SECONDS", 0.2),
             threads=_positive_int(env, "WEBHOOK_WORKER_THREADS", 8),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitConfig:
+    """Rate limits (README, "Configuration"; docs/DECISIONS.md, "Rate limits"). A limit is
+    one ``limits`` string: ``600/minute``, ``20 per minute``, ``1000/hour``."""
+
+    storage_uri: str = "memory://"
+    """RATELIMIT_STORAGE_URI: ``memory://`` (each worker its own) or ``redis://host:port/db``."""
+    key_prefix: str = "scheduling"
+    """RATELIMIT_KEY_PREFIX: the prefix of this service's keys in a shared Redis."""
+    per_key: str = DEFAULT_PER_KEY
+    """RATELIMIT_PER_KEY: requests with a valid API key, per key."""
+    per_address: str = DEFAULT_PER_ADDRESS
+    """RATELIMIT_PER_ADDRESS: requests without a key (/docs, /openapi.json), per address."""
+    auth_failures: str = DEFAULT_AUTH_FAILURES
+    """RATELIMIT_AUTH_FAILURES: failed authentications (401s), per address."""
+    trusted_proxies: int = 0
+    """RATELIMIT_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed (0: none)."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RateLimitConfig:
+        hops = (env.get("RATELIMIT_TRUSTED_PROXIES") or "0").strip()
+        if not hops.isdigit():
+            raise ValueError(f"RATELIMIT_TRUSTED_PROXIES must be 0 or more, got {hops!r}")
+        return cls(
+            storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            key_prefix=env.get("RATELIMIT_KEY_PREFIX") or "scheduling",
+            per_key=_limit(env, "RATELIMIT_PER_KEY", DEFAULT_PER_KEY),
+            per_address=_limit(env, "RATELIMIT_PER_ADDRESS", DEFAULT_PER_ADDRESS),
+            auth_failures=_limit(env, "RATELIMIT_AUTH_FAILURES", DEFAULT_AUTH_FAILURES),
+            trusted_proxies=int(hops),
+        )
+
+
+def _limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """One rate limit in the ``limits`` notation, checked."""
+    raw = (env.get(name) or default).strip()
+    try:
+        parsed = parse_many(raw)
+    except ValueError:
+        parsed = []
+    if len(parsed) != 1 or parsed[0].amount < 1:
+        raise ValueError(f"{name} must be one limit such as 600/minute, got {raw!r}")
+    return raw
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:

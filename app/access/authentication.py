@@ -5,6 +5,7 @@ from __future__ import annotations
 import structlog
 from flask import g, request
 
+from app.access.throttle import admit_key, before_lookup, refused
 from app.problems import UNAUTHORIZED, Problem
 from app.services import services
 from domain.access import ApiKey, Grant
@@ -17,12 +18,14 @@ _DETAIL = "Send a valid API key: Authorization: Bearer <key>."
 
 
 def current_grant() -> Grant:
-    """The grant of the request, authenticating it first if need be."""
+    """The grant of the request, authenticating it first if need be (and counting it
+    against the key's rate limit: app/access/throttle.py)."""
     grant: Grant | None = g.get("grant")
     if grant is None:
         grant = _authenticate()
         g.grant = grant
         structlog.contextvars.bind_contextvars(key_id=grant.key_id)
+        admit_key(grant.key_id)
     return grant
 
 
@@ -36,11 +39,14 @@ def presented_secret() -> str | None:
 def _authenticate() -> Grant:
     secret = presented_secret()
     if secret is None or not well_formed(secret):
-        raise Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE)
+        raise refused(Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE))
     svc = services()
-    key = svc.keys.get(digest(secret), lambda: _load(secret))
+    hashed = digest(secret)
+    if not svc.keys.knows(hashed):
+        before_lookup()
+    key = svc.keys.get(hashed, lambda: _load(secret))
     if key is None or not key.usable(svc.clock.now()):
-        raise Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE)
+        raise refused(Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE))
     return Grant.of(key)
 
 

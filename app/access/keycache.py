@@ -27,6 +27,10 @@ class KeyCache:
         self._monotonic = monotonic
         self._keys: OrderedDict[str, tuple[float, ApiKey]] = OrderedDict()
 
+    def knows(self, digest: str) -> bool:
+        """Whether ``digest`` was a known key here, however long ago (rate limits)."""
+        return digest in self._keys
+
     def get(self, digest: str, load: Callable[[], ApiKey | None]) -> ApiKey | None:
         now = self._monotonic()
         cached = self._keys.get(digest)

@@ -1,7 +1,8 @@
 """What a key may do: ``requires(blp, scope)`` on every protected view method.
 
-It authenticates (401), checks the scope (403) before anything else reads the request,
-and documents both, the bearer scheme and the scope in the OpenAPI document.
+It authenticates (401), counts the request against its key's rate limit (429), checks the
+scope (403) before anything else reads the request, and documents all three, the bearer
+scheme and the scope in the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from app.access.authentication import current_grant
+from app.access.throttle import SCOPE_MARK
 from app.api.base import Blueprint
 from app.api.docs import problems
 from app.problems import FORBIDDEN, Problem
@@ -31,7 +33,8 @@ def requires(blp: Blueprint, scope: str) -> Callable[[F], F]:
                 raise Problem(FORBIDDEN, f"This key lacks the scope {scope}.")
             return func(*args, **kwargs)
 
-        documented = problems(blp, {401: None, 403: None})(cast(F, guarded))
+        documented = problems(blp, {401: None, 403: None, 429: None})(cast(F, guarded))
+        setattr(documented, SCOPE_MARK, scope)
         doc = documented._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
         doc["security"] = [{SCHEME: []}]
         doc["description"] = _described(doc.get("description"), scope)

@@ -27,7 +27,38 @@ _CHALLENGE = {
         "schema": {"type": "string", "example": 'Bearer realm="scheduling"'},
     }
 }
-_HEADERS = {401: _CHALLENGE, 503: _RETRY_AFTER}
+
+
+def _rate_fields(policy: str, quota: int, remaining: int) -> dict[str, Any]:
+    """RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers-10), as sent on
+    every answer counted against a rate limit (docs/API.md, "Rate limits")."""
+    return {
+        "RateLimit-Policy": {
+            "description": "The rate limit this request was counted in: `key` (per API key), "
+            "`address` (without a key) or `auth-failures` (failed authentications, per "
+            "address); `q` requests per `w` seconds.",
+            "schema": {"type": "string", "example": f'"{policy}";q={quota};w=60'},
+        },
+        "RateLimit": {
+            "description": "Where it stands: `r` requests left, `t` seconds until the window "
+            "resets.",
+            "schema": {"type": "string", "example": f'"{policy}";r={remaining};t=42'},
+        },
+    }
+
+
+_RATE_LIMITED = {
+    "Retry-After": {
+        "description": "Seconds until the window resets and requests are counted again.",
+        "schema": {"type": "integer", "example": 42},
+    },
+    **_rate_fields("key", 600, 0),
+}
+_HEADERS = {
+    401: {**_CHALLENGE, **_rate_fields("auth-failures", 20, 19)},
+    429: _RATE_LIMITED,
+    503: _RETRY_AFTER,
+}
 
 
 def problems(

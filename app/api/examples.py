@@ -15,6 +15,7 @@ from app.problems import (
     MALFORMED_JSON,
     NOT_FOUND,
     PRECONDITION_FAILED,
+    RATE_LIMITED,
     UNAUTHORIZED,
     UNAVAILABLE,
     UNKNOWN_REFERENCE,
@@ -91,6 +92,15 @@ DEFAULTS: dict[int, tuple[str, dict[str, Any]]] = {
             errors={
                 "starts_at": ["The timestamp has no UTC offset; add Z or an offset such as +01:00."]
             },
+        ),
+    ),
+    429: (
+        "Too many requests: the key's rate limit is spent (or, without a valid key, the "
+        "address's; failed authentications have a stricter one). Retry after `Retry-After` "
+        "seconds; `RateLimit-Policy` and `RateLimit` name the limit and where it stands.",
+        example(
+            RATE_LIMITED,
+            "Too many requests with this API key (600 per 60 s); retry after 42 seconds.",
         ),
     ),
     502: (

@@ -11,10 +11,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.config import Config, WebhookConfig
+from app.config import Config, RateLimitConfig, WebhookConfig
 from app.services import services
 from tests.e2e.receiver import offline_getaddrinfo
-from tests.e2e.servers import Server, WorkerProcess, delivery_worker, gunicorn
+from tests.e2e.servers import (
+    TEST_RATELIMIT_ENV,
+    Server,
+    WorkerProcess,
+    delivery_worker,
+    gunicorn,
+)
 from tests.e2e.support import FixedClock, new_client, new_provider, working_week, write_feed
 from tests.keys import keyed
 
@@ -32,7 +38,9 @@ def feed_path(tmp_path: Path) -> Path:
 
 
 def build_app(database_url: str, feed_path: Path, clock: FixedClock, **config: Any) -> Flask:
-    """The app on ``database_url``; host names resolve offline (tests never use DNS)."""
+    """The app on ``database_url``; host names resolve offline (tests never use DNS); rate
+    limits no ordinary test reaches unless ``rate_limits`` is given."""
+    config.setdefault("rate_limits", RateLimitConfig.from_env(TEST_RATELIMIT_ENV))
     settings = Config(database_url=database_url, calendly_fixture_path=str(feed_path), **config)
     return keyed(create_app(settings, clock=clock, resolver=offline_getaddrinfo))
 

@@ -34,6 +34,14 @@ START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 15
 REQUEST_TIMEOUT_S = 10
 WORKERS = 4
+#: Rate limits no ordinary test reaches (some send thousands of requests with one key, or
+#: hundreds of 401s); tests/e2e/test_rate_limits.py sets small ones of its own.
+UNREACHED_LIMIT = "1000000/minute"
+TEST_RATELIMIT_ENV = {
+    "RATELIMIT_PER_KEY": UNREACHED_LIMIT,
+    "RATELIMIT_PER_ADDRESS": UNREACHED_LIMIT,
+    "RATELIMIT_AUTH_FAILURES": UNREACHED_LIMIT,
+}
 
 
 def free_port() -> int:
@@ -154,7 +162,8 @@ def gunicorn(
     """Serve this checkout with the shipped gunicorn.conf.py and ``-w workers``.
 
     Waits until ``/health`` answers 200, or (``healthy=False``) answers at all. ``env``
-    adds to the environment (e.g. PROMETHEUS_MULTIPROC_DIR).
+    adds to the environment (e.g. PROMETHEUS_MULTIPROC_DIR, or rate limits other than
+    TEST_RATELIMIT_ENV's).
     """
     port = free_port()
     log = log or feed.with_name(f"gunicorn-{port}.log")
@@ -166,6 +175,7 @@ def gunicorn(
         "CALENDLY_FIXTURE_PATH": str(feed),
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        **TEST_RATELIMIT_ENV,
         **(env or {}),
     }
     command = [str(GUNICORN), "--config", "gunicorn.conf.py", "-w", str(workers), "wsgi:app"]
