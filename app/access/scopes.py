@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 from app.access.authentication import current_grant
 from app.access.throttle import SCOPE_MARK
 from app.api.base import Blueprint
-from app.api.docs import problems
+from app.api.docs import counted, problems
 from app.problems import FORBIDDEN, Problem
 from domain.access import IMPLIED
 
@@ -33,7 +33,7 @@ def requires(blp: Blueprint, scope: str) -> Callable[[F], F]:
                 raise Problem(FORBIDDEN, f"This key lacks the scope {scope}.")
             return func(*args, **kwargs)
 
-        documented = problems(blp, {401: None, 403: None, 429: None})(cast(F, guarded))
+        documented = counted(problems(blp, {401: None, 403: None, 429: None})(cast(F, guarded)))
         setattr(documented, SCOPE_MARK, scope)
         doc = documented._apidoc.setdefault("manual_doc", {})  # type: ignore[attr-defined]
         doc["security"] = [{SCHEME: []}]

@@ -94,6 +94,16 @@ def problems(
     return decorate
 
 
+def counted(func: F) -> F:
+    """Document the ``key`` policy's fields on the success answers of ``func`` (a protected
+    operation, below ``problems``: its 401 and 429 have their own)."""
+    responses = func._apidoc["response"]["responses"]  # type: ignore[attr-defined]
+    for status in func._apidoc.get("success_status_codes", []):  # type: ignore[attr-defined]
+        for doc in responses[status]:
+            doc["headers"] = {**(doc.get("headers") or {}), **_rate_fields("key", 600, 599)}
+    return func
+
+
 def links(
     blp: Blueprint, *operation_ids: str, status: int = 201, **parameters: str
 ) -> Callable[[F], F]:

@@ -173,7 +173,7 @@ def test_requests_are_served_unlimited_while_the_rate_limit_storage_is_down(
     assert "rate_limit_storage_unavailable" in capsys.readouterr().out
 
 
-def test_every_protected_operation_documents_its_429_with_retry_after_and_the_fields(
+def test_every_protected_operation_documents_its_429_and_the_fields_on_its_answers(
     limited: Flask,
 ) -> None:
     document = FlaskClient(limited).get("/openapi.json").get_json()
@@ -189,6 +189,8 @@ def test_every_protected_operation_documents_its_429_with_retry_after_and_the_fi
             headers = responses["429"]["headers"]
             assert {"Retry-After", "RateLimit-Policy", "RateLimit"} <= set(headers)
             assert {"RateLimit-Policy", "RateLimit"} <= set(responses["401"]["headers"])
+            for status in (s for s in responses if s.startswith("2")):
+                assert {"RateLimit-Policy", "RateLimit"} <= set(responses[status]["headers"])
             example = responses["429"]["content"]["application/problem+json"]["example"]
             assert example["status"] == 429 and example["type"].endswith("/rate-limited")
             checked += 1
