@@ -78,7 +78,9 @@ def test_a_generated_client_picks_a_zone_registers_books_meets_a_conflict_lists_
     generated: ModuleType, server: Server
 ) -> None:
     models = importlib.import_module(f"{PACKAGE}.models")
-    api = generated.Client(base_url=server.base, raise_on_unexpected_status=True)
+    api = generated.AuthenticatedClient(
+        base_url=server.base, token=server.key, raise_on_unexpected_status=True
+    )
 
     zones = _operation("timezones", "list_time_zones").sync(client=api)
     assert isinstance(zones, models.TimeZones) and "Europe/Berlin" in zones.timezones

@@ -417,6 +417,9 @@ WEBHOOK_TABLES = {
     "webhook_attempt_totals",
 }
 
+#: Tables later revisions add.
+AFTER_0005 = {"api_keys"}
+
 
 def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
     url_at_0001: str, engine_at_0001: Engine
@@ -436,7 +439,7 @@ def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
         database.dispose()
     at_head = _rows_at_0001(engine_at_0001)
     downgrade(url_at_0001, "0004")
-    assert set(_columns(url_at_0001)) == set(metadata.tables) - WEBHOOK_TABLES
+    assert set(_columns(url_at_0001)) == set(metadata.tables) - WEBHOOK_TABLES - AFTER_0005
     assert _rows_at_0001(engine_at_0001) == at_head
     upgrade(url_at_0001)
     assert _diff(url_at_0001) == []
@@ -557,4 +560,20 @@ def test_0007_gives_a_populated_delivery_queue_the_claim_index_in_claim_order(
         )
     downgrade(url_at_0001, "0006")
     assert "ix_webhook_deliveries_status_next_attempt_at" in _delivery_indexes(url_at_0001)
+    upgrade(url_at_0001)
+
+
+def test_0008_gives_a_populated_database_an_empty_key_table_and_takes_only_it_away(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001, "0007")
+    before = _rows_at_0001(engine_at_0001)
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []
+    assert _rows_at_0001(engine_at_0001) == before
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "api_keys", ["id"]) == []
+    downgrade(url_at_0001, "0007")
+    assert "api_keys" not in _tables(url_at_0001)
+    assert _rows_at_0001(engine_at_0001) == before
     upgrade(url_at_0001)
