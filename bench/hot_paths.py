@@ -33,6 +33,7 @@ from werkzeug.test import EnvironBuilder
 
 from bench import keys
 from bench.dataset import Spec
+from bench.servers import UNREACHED_RATELIMITS
 from bench.slots import stamp
 from domain.access import SCOPES, Grant
 
@@ -47,7 +48,7 @@ def build_app(url: str) -> Any:
     from app.config import Config
 
     keys.grant(url)
-    return create_app(Config.from_env({"DATABASE_URL": url}))
+    return create_app(Config.from_env({"DATABASE_URL": url, **UNREACHED_RATELIMITS}))
 
 
 def get_environ(rng: random.Random, provider_id: int) -> Environ:
