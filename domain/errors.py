@@ -103,6 +103,10 @@ class Conflict(DomainError):
     """The request collides with the current state of a schedule."""
 
 
+class SelfRevocation(Conflict):
+    """A key asked to revoke itself: the caller would lock itself out mid-request."""
+
+
 class ProviderConflict(Conflict):
     pass
 

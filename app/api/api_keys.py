@@ -9,6 +9,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
+from app.access.authentication import current_grant
 from app.access.scopes import requires
 from app.api.base import ID, Blueprint
 from app.api.docs import BODY_PROBLEMS, links, problems
@@ -95,13 +96,15 @@ class ApiKeyById(MethodView):
     @blp.doc(
         operationId="revokeApiKey",
         description="The key stops working on every server within 5 seconds. It is kept, "
-        "revoked, for the audit trail; revoking again changes nothing.",
+        "revoked, for the audit trail; revoking again changes nothing. A key cannot revoke "
+        "itself (409): revoke it with another key, or `flask --app wsgi api-keys revoke`.",
     )
-    @problems(blp, _NOT_FOUND)
+    @problems(blp, _NOT_FOUND, {409: "The key asking is the key to revoke."})
     def delete(self, api_key_id: int) -> ApiKey:
         """Revoke an API key."""
         svc = services()
-        return api_keys.revoke_key(svc.uow(), svc.clock, api_key_id)
+        by = current_grant().key_id
+        return api_keys.revoke_key(svc.uow(), svc.clock, api_key_id, by)
 
 
 def issue(

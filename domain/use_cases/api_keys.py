@@ -67,8 +67,14 @@ def list_keys(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[ApiKey], i
         return uow.keys.list(offset, limit)
 
 
-def revoke_key(uow: UnitOfWork, clock: Clock, key_id: int) -> ApiKey:
-    """Revoke the key; revoking again keeps the first revocation's time."""
+def revoke_key(uow: UnitOfWork, clock: Clock, key_id: int, by_key: int | None = None) -> ApiKey:
+    """Revoke the key; revoking again keeps the first revocation's time. ``by_key``, the key
+    asking, may not be the one revoked (docs/DECISIONS.md, "API keys and scopes")."""
+    if by_key == key_id:
+        raise errors.SelfRevocation(
+            "a key cannot revoke itself: use another key with keys:manage, or "
+            "flask --app wsgi api-keys revoke"
+        )
     with uow:
         uow.lock_for_writing()
         if uow.keys.get(key_id) is None:

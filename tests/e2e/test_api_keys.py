@@ -139,3 +139,12 @@ def test_the_development_key_is_written_once_with_every_scope_and_mode_0600(
     http.delete(f"/api-keys/{listed['id']}")
     assert runner.invoke(args=["api-keys", "dev-key", "--file", str(path)]).exit_code == 0
     assert path.read_text().strip() != secret
+
+
+def test_a_key_cannot_revoke_itself_but_another_key_can(app: Flask, http: FlaskClient) -> None:
+    made = http.post("/api-keys", json={"name": "Admin", "scopes": ["keys:manage"]}).get_json()
+    own = bearer(made["key"])
+    refused = http.delete(f"/api-keys/{made['id']}", headers=own)
+    assert_problem(refused, 409, "conflict")
+    assert http.get(f"/api-keys/{made['id']}", headers=own).get_json()["revoked_at"] is None
+    assert http.delete(f"/api-keys/{made['id']}").get_json()["revoked_at"] is not None

@@ -105,23 +105,13 @@ OPERATIONS |= {
     ("/webhooks/{webhook_id}", "delete"): {"204", "404", "503"},
     ("/webhooks/{webhook_id}/rotate-secret", "post"): {"200", "404", "503"},
     ("/webhooks/{webhook_id}/deliveries", "get"): {"200", "404", "422", "503"},
-    ("/api-keys", "get"): {"200", "422", "503"},
-    ("/api-keys", "post"): {"201", "400", "413", "415", "422", "503"},
-    ("/api-keys/{api_key_id}", "get"): {"200", "404", "503"},
-    ("/api-keys/{api_key_id}", "delete"): {"200", "404", "503"},
-}
-#: Every operation but the health checks needs a key with a scope (app/access).
-PUBLIC = {("/health", "get"), ("/health/live", "get")}
-OPERATIONS = {
-    operation: codes if operation in PUBLIC else codes | {"401", "403"}
-    for operation, codes in OPERATIONS.items()
 }
 # API keys (issue 19).
 OPERATIONS |= {
     ("/api-keys", "get"): {"200", "422", "503"},
     ("/api-keys", "post"): {"201", "400", "413", "415", "422", "503"},
     ("/api-keys/{api_key_id}", "get"): {"200", "404", "503"},
-    ("/api-keys/{api_key_id}", "delete"): {"200", "404", "503"},
+    ("/api-keys/{api_key_id}", "delete"): {"200", "404", "409", "503"},
 }
 #: Operations without a key; every other one may answer these too (app/access/scopes.py):
 #: no usable key, a missing scope, a rate limit spent.
