@@ -16,6 +16,7 @@ from app.config import Config
 from app.observability import current_request_id, logs
 from app.services import services
 from tests.e2e.support import MONDAY, book, booking, new_client, working_week, write_feed
+from tests.keys import UNKNOWN_KEY, bearer
 
 Lines = Callable[[], list[dict[str, Any]]]
 
@@ -242,7 +243,8 @@ def new_provider_id(http) -> int:
 def test_a_database_outage_is_logged_by_cause_names_only(app_with, captured):
     http = app_with(database_url="postgresql://postgres@127.0.0.1:1/nothing").test_client()
     logs.configure("json", "info", stream=captured)
-    response = http.get("/providers", headers={"X-Request-ID": "down-1"})
+    headers = {"X-Request-ID": "down-1", **bearer(UNKNOWN_KEY)}
+    response = http.get("/providers", headers=headers)
     assert response.status_code == 503
     lines = [json.loads(line) for line in captured.getvalue().splitlines()]
     (outage,) = [line for line in lines if line["event"] == "database_unavailable"]
