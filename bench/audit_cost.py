@@ -2,10 +2,11 @@
 
 Run: ``.venv/bin/python -m bench.audit_cost URL [--requests 300] [--rounds 3]`` on an empty,
 migrated database (it books into it). Each round serves ``GET /appointments/{id}`` and
-``POST /appointments`` (distinct free slots) audited, then with the operation taken out of the
-audit policy (no event at all), interleaved; wall-clock time per request (an append's fsync
-is part of it), medians over the rounds. Requests are WSGI environs handed to the app directly,
-as bench/hot_paths.py does. docs/DECISIONS.md, "Audit trail", quotes its figures.
+``POST /appointments`` (distinct free slots) audited, and with the operation taken out of
+the audit policy (no event at all), in an order that alternates round by round. Wall-clock
+time per request (an append's fsync is part of it), CPU time beside it, medians over the
+rounds. Requests are WSGI environs handed to the app directly, as bench/hot_paths.py does.
+docs/DECISIONS.md, "Audit trail", quotes its figures.
 """
 
 from __future__ import annotations
@@ -58,22 +59,22 @@ def build(url: str) -> tuple[Any, dict[str, str], int, int]:
     return app, headers, pid, client.get_json()["id"]
 
 
-def serve(app: Any, environs: list[Environ]) -> float:
-    """Wall seconds per request."""
+def serve(app: Any, environs: list[Environ]) -> tuple[float, float]:
+    """Wall and CPU seconds per request."""
     codes: list[int] = []
 
     def start_response(status: str, _headers: Any, _exc: Any = None) -> Any:
         codes.append(int(status.split()[0]))
         return lambda _data: None
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for environ in environs:
         body = app(environ, start_response)
         b"".join(body)
         getattr(body, "close", lambda: None)()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert all(code < 300 for code in codes), sorted(set(codes))
-    return elapsed / len(environs)
+    return elapsed / len(environs), cpu / len(environs)
 
 
 class Slots:
@@ -122,16 +123,17 @@ def main() -> None:
     app, headers, pid, cid = build(args.url)
     slots = Slots()
     figures: dict[str, list[float]] = {}
-    for _ in range(args.rounds):
-        for on in (True, False):
+    for round_ in range(args.rounds):
+        for on in (True, False) if round_ % 2 == 0 else (False, True):
             audited(on)
             label = "audited" if on else "unaudited"
-            figures.setdefault(f"post {label}", []).append(
-                serve(app, posts(headers, pid, cid, slots, args.requests))
-            )
-            figures.setdefault(f"get {label}", []).append(
-                serve(app, gets(headers, list(range(1, args.requests + 1))))
-            )
+            for path, environs in (
+                ("post", posts(headers, pid, cid, slots, args.requests)),
+                ("get", gets(headers, list(range(1, args.requests + 1)))),
+            ):
+                wall, cpu = serve(app, environs)
+                figures.setdefault(f"{path} {label}", []).append(wall)
+                figures.setdefault(f"{path} {label} cpu", []).append(cpu)
     ms = {k: round(statistics.median(v) * 1000, 3) for k, v in figures.items()}
     ms["get ratio (req/s audited / unaudited)"] = round(ms["get unaudited"] / ms["get audited"], 3)
     ms["post ratio"] = round(ms["post unaudited"] / ms["post audited"], 3)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Row, Select, func, insert, select, true
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.gateway import BEGIN_OPTION
@@ -141,9 +142,12 @@ class SqlAuditLog(AuditLog):
             return connection.execute(listed).all(), int(connection.execute(counted).scalar_one())
 
     def _ensure_table(self) -> None:
-        """The SQLite audit file's one table, made on first use (docs/DECISIONS.md)."""
+        """The SQLite audit file's one table, made on first use (docs/DECISIONS.md); ``IF NOT
+        EXISTS``, as several workers may make it at once."""
         if self._ready:
             return
-        with translated():
-            audit_events.create(self._writer, checkfirst=True)
+        with translated(), self._writer.begin() as connection:
+            connection.execute(CreateTable(audit_events, if_not_exists=True))
+            for index in audit_events.indexes:
+                connection.execute(CreateIndex(index, if_not_exists=True))
         self._ready = True
