@@ -8,6 +8,8 @@ handed to the app directly: what is timed is the app's CPU per request, without 
 or sockets. Every provider is asked once first, so the schedule caches are warm as under load.
 Bookings go to free slots found through the GET, four weeks ahead. Figures go to stderr; with
 ``--profile`` also cProfile's top functions, and the stats to $TMPDIR/hot-paths-{get,post}.prof.
+Each path runs twice, once with its API key checked and once ``-keyless`` (authentication
+skipped, every scope held), so the cost of access control is a ratio of one run (issue 19).
 """
 
 from __future__ import annotations
@@ -22,16 +24,20 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from werkzeug.test import EnvironBuilder
 
+from bench import keys
 from bench.dataset import Spec
 from bench.slots import stamp
+from domain.access import SCOPES, Grant
 
 Environ = dict[str, Any]
+_KEY = {"Authorization": f"Bearer {keys.secret()}"}
 
 
 def build_app(url: str) -> Any:
@@ -40,6 +46,7 @@ def build_app(url: str) -> Any:
     from app import create_app  # after the environment is set, as gunicorn.conf.py does
     from app.config import Config
 
+    keys.grant(url)
     return create_app(Config.from_env({"DATABASE_URL": url}))
 
 
@@ -50,7 +57,11 @@ def get_environ(rng: random.Random, provider_id: int) -> Environ:
     lower += timedelta(weeks=rng.randrange(50))
     query = {"from": stamp(lower), "to": stamp(lower + timedelta(weeks=1))}
     path = f"/providers/{provider_id}/availabilities"
-    return EnvironBuilder(path=path, query_string=query).get_environ()
+    return EnvironBuilder(path=path, query_string=query, headers=_KEY).get_environ()
+
+
+def gets(rng: random.Random, args: argparse.Namespace) -> list[Environ]:
+    return [get_environ(rng, rng.randint(1, args.providers)) for _ in range(args.requests)]
 
 
 def post_environs(app: Any, count: int, rng: random.Random, providers: int) -> list[Environ]:
@@ -62,14 +73,28 @@ def post_environs(app: Any, count: int, rng: random.Random, providers: int) -> l
         if len(bodies) >= count:
             break
         query = {"from": stamp(lower), "to": stamp(lower + timedelta(weeks=4)), "duration": 30}
-        answer = client.get(f"/providers/{provider}/availabilities", query_string=query)
+        path = f"/providers/{provider}/availabilities"
+        answer = client.get(path, query_string=query, headers=_KEY)
         for slot in answer.get_json()["availabilities"][::2][:5]:
             bodies.append({"client_id": provider, "provider_id": provider, **slot})
     rng.shuffle(bodies)  # providers in random order, as under load
     return [
-        EnvironBuilder(path="/appointments", method="POST", json=body).get_environ()
+        EnvironBuilder(path="/appointments", method="POST", json=body, headers=_KEY).get_environ()
         for body in bodies[:count]
     ]
+
+
+@contextmanager
+def keyless() -> Iterator[None]:
+    """Authentication skipped, every request holding every scope: the cost without a key."""
+    from app.access import authentication
+
+    real = authentication._authenticate
+    authentication._authenticate = lambda: Grant(0, frozenset(SCOPES))
+    try:
+        yield
+    finally:
+        authentication._authenticate = real
 
 
 def serve(app: Any, environs: list[Environ]) -> tuple[float, dict[int, int]]:
@@ -98,9 +123,12 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
     app = build_app(args.url)
-    loads = {
-        "get": [get_environ(rng, rng.randint(1, args.providers)) for _ in range(args.requests)],
-        "post": post_environs(app, args.requests, rng, args.providers),
+    posts = post_environs(app, 2 * args.requests, rng, args.providers)
+    loads = {  # each "-keyless" load the same kind of requests, in the same run
+        "get-keyless": gets(random.Random(11), args),
+        "get": gets(random.Random(11), args),
+        "post": posts[::2],
+        "post-keyless": posts[1::2],
     }
     warm = [get_environ(rng, provider) for provider in range(1, args.providers + 1)]
     serve(app, warm)  # every provider's schedule cached, as after a few seconds of load
@@ -108,7 +136,8 @@ def main() -> None:
         profiler = cProfile.Profile() if args.profile == name else None
         if profiler is not None:
             profiler.enable()
-        cpu, statuses = serve(app, environs)
+        with keyless() if name.endswith("-keyless") else nullcontext():
+            cpu, statuses = serve(app, environs)
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(f"{tempfile.gettempdir()}/hot-paths-{name}.prof")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import keys
 from bench.servers import REPO
 
 SCRIPTS = Path("bench") / "wrk"  # wrk runs in the repository's root
@@ -69,6 +70,7 @@ class Result:
 def wrk_command(load: Load, url: str, script: str, args: Sequence[str] = ()) -> list[str]:
     """The wrk command line; ``script`` is a file in bench/wrk/, ``args`` go to its init."""
     command = ["wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{load.seconds}s"]
+    command += ["-H", keys.authorization()]
     command += ["--timeout", TIMEOUT, "--latency", "-s", str(SCRIPTS / script), url]
     return command + (["--", *args] if args else [])
 

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import keys
+
 REPO = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START_TIMEOUT_S = 60
@@ -122,6 +124,8 @@ def serving(
     Its stdout and stderr (the shipped config sends the access and error logs there) go to
     ``log``. ``env`` adds to the environment, e.g. DATABASE_URL and WEB_CONCURRENCY.
     """
+    if "DATABASE_URL" in env:
+        keys.grant(env["DATABASE_URL"])
     port = free_port()
     settings = {"HOST": "127.0.0.1", "PORT": str(port), "PYTHONPATH": str(REPO), **env}
     # Only the control socket is moved: its default path is shared by every gunicorn here.

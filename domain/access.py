@@ -49,7 +49,8 @@ def granted(scopes: Iterable[str]) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class ApiKey:
-    """An API key as stored: its secret only as a digest (docs/DECISIONS.md, "API keys")."""
+    """An API key as stored: its secret only as a digest (docs/DECISIONS.md, "API keys and
+    scopes")."""
 
     name: str
     scopes: tuple[str, ...]

@@ -41,10 +41,10 @@ class KeyedClient(FlaskClient):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {_app_key(self.application)}"
+        self.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {app_key(self.application)}"
 
 
-def _app_key(app: Flask) -> str:
+def app_key(app: Flask) -> str:
     """Issued once per app; an app whose database is down gets a key that is never found."""
     key: str | None = app.config.get("TEST_API_KEY")
     if key is None:

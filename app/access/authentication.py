@@ -27,10 +27,13 @@ def current_grant() -> Grant:
 
 
 def presented_secret() -> str | None:
-    auth = request.authorization
-    if auth is None or auth.type != "bearer" or not auth.token:
+    """The token of ``Authorization: Bearer <token>`` (RFC 6750, 2.1: one token, no
+    parameters); werkzeug's general parser costs a tenth of a cached GET."""
+    header: str = request.environ.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         return None
-    return auth.token
+    return token.strip()
 
 
 def _authenticate() -> Grant:
@@ -38,16 +41,18 @@ def _authenticate() -> Grant:
     if secret is None or not well_formed(secret):
         raise Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE)
     svc = services()
-    key = svc.keys.get(digest(secret), lambda: _load(secret))
-    if key is None or not key.usable(svc.clock.now()):
+    found = svc.keys.get(digest(secret), lambda: _load(secret))
+    if found is None or not found[0].usable(svc.clock.now()):
         raise Problem(UNAUTHORIZED, _DETAIL, headers=CHALLENGE)
-    return Grant.of(key)
+    return found[1]
 
 
-def _load(secret: str) -> ApiKey | None:
+def _load(secret: str) -> tuple[ApiKey, Grant] | None:
     """Read the key; a usable one's coarse ``last_used_at`` is brought up to date."""
     svc = services()
     key = find_key(svc.uow(), secret)
-    if key is not None and key.usable(svc.clock.now()):
+    if key is None:
+        return None
+    if key.usable(svc.clock.now()):
         note_use(svc.uow(), svc.clock, key)
-    return key
+    return key, Grant.of(key)

@@ -11,10 +11,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from domain.access import ApiKey
+from domain.access import ApiKey, Grant
 
 REFRESH = 5.0
 CAPACITY = 10_000
+#: A key as read, and what it grants.
+Found = tuple[ApiKey, Grant]
 
 
 class KeyCache:
@@ -25,19 +27,19 @@ class KeyCache:
     ) -> None:
         self._refresh = refresh
         self._monotonic = monotonic
-        self._keys: OrderedDict[str, tuple[float, ApiKey]] = OrderedDict()
+        self._keys: OrderedDict[str, tuple[float, Found]] = OrderedDict()
 
-    def get(self, digest: str, load: Callable[[], ApiKey | None]) -> ApiKey | None:
+    def get(self, digest: str, load: Callable[[], Found | None]) -> Found | None:
         now = self._monotonic()
         cached = self._keys.get(digest)
         if cached is not None and now - cached[0] < self._refresh:
             return cached[1]
-        key = load()
-        if key is None:
+        found = load()
+        if found is None:
             self._keys.pop(digest, None)
             return None
-        self._keys[digest] = (now, key)
+        self._keys[digest] = (now, found)
         self._keys.move_to_end(digest)
         if len(self._keys) > CAPACITY:
             self._keys.popitem(last=False)
-        return key
+        return found

@@ -109,6 +109,7 @@ class TimeOff(MethodView):
     @links(blp, "getTimeOff", "deleteTimeOff", provider_id="provider_id", time_off_id="id")
     def post(self, data: dict[str, Any], provider_id: int) -> tuple[Any, int, dict[str, str]]:
         """Add time off or extra availability."""
+        reach.change_provider(provider_id)
         override, affected = add_override(
             services().uow(), DateOverride(provider_id=provider_id, **data)
         )

@@ -4,7 +4,7 @@
 -- Arguments after "--": the file and the number of wrk threads.
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local report = dofile(here .. "report.lua")
-local HEADERS = { ["Content-Type"] = "application/json" }
+local HEADERS = report.headers({ ["Content-Type"] = "application/json" })
 local threads = {}
 local bodies, sent = {}, 0
 

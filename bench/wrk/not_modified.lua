@@ -18,7 +18,7 @@ function init(args)
   for line in io.lines(path) do
     if line_number % count == id then
       local target, tag = line:match("^(%S+) (.+)$")
-      table.insert(requests, wrk.format("GET", target, { ["If-None-Match"] = tag }))
+      table.insert(requests, wrk.format("GET", target, report.headers({ ["If-None-Match"] = tag })))
     end
     line_number = line_number + 1
   end

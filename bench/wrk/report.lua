@@ -8,6 +8,14 @@ local FORMAT = 'BENCH {"requests": %d, "seconds": %.6f, "p50_us": %d, "p90_us": 
   .. '"read_errors": %d, "write_errors": %d, "timeouts": %d, "reused_slots": %d, '
   .. '"misses": %d}\n'
 
+-- wrk.format takes the headers given instead of wrk's own (-H, the API key): keep both.
+function report.headers(extra)
+  local all = {}
+  for name, value in pairs(wrk.headers) do all[name] = value end
+  for name, value in pairs(extra) do all[name] = value end
+  return all
+end
+
 function report.done(summary, latency, reused_slots, misses)
   local errors = summary.errors
   io.write(string.format(FORMAT, summary.requests, summary.duration / 1e6,

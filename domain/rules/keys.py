@@ -1,7 +1,7 @@
 """API key secrets: a readable prefix and 256 random bits, kept only as a SHA-256 digest.
 
 A secret this random needs no slow hash: nobody can guess one to test against the digest
-(docs/DECISIONS.md, "API keys").
+(docs/DECISIONS.md, "API keys and scopes").
 """
 
 from __future__ import annotations

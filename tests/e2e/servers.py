@@ -150,11 +150,13 @@ def gunicorn(
     log: Path | None = None,
     healthy: bool = True,
     env: Mapping[str, str] | None = None,
+    key: str | None = None,
 ) -> Iterator[Server]:
     """Serve this checkout with the shipped gunicorn.conf.py and ``-w workers``.
 
     Waits until ``/health`` answers 200, or (``healthy=False``) answers at all. ``env``
-    adds to the environment (e.g. PROMETHEUS_MULTIPROC_DIR).
+    adds to the environment (e.g. PROMETHEUS_MULTIPROC_DIR). ``key``: the server's key, when
+    the test issued one itself (default: a new all-scope key on the database).
     """
     port = free_port()
     log = log or feed.with_name(f"gunicorn-{port}.log")
@@ -178,7 +180,7 @@ def gunicorn(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so a stuck stop can kill it all
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log, feed, _key_for(database_url))
+    server = Server(f"http://127.0.0.1:{port}", process, log, feed, key or _key_for(database_url))
     try:
         if healthy:
             server.wait_until_healthy()

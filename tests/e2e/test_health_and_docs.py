@@ -94,7 +94,7 @@ OPERATIONS = {
     ("/providers/{provider_id}/availability-sync", "post"): {"200", "404", "502", "503"},
     ("/health", "get"): {"200", "503"},
     ("/health/live", "get"): {"200"},
-    ("/timezones", "get"): {"200", "304"},
+    ("/timezones", "get"): {"200", "304", "503"},
 }
 # Webhooks (issue 10).
 OPERATIONS |= {
@@ -105,6 +105,16 @@ OPERATIONS |= {
     ("/webhooks/{webhook_id}", "delete"): {"204", "404", "503"},
     ("/webhooks/{webhook_id}/rotate-secret", "post"): {"200", "404", "503"},
     ("/webhooks/{webhook_id}/deliveries", "get"): {"200", "404", "422", "503"},
+    ("/api-keys", "get"): {"200", "422", "503"},
+    ("/api-keys", "post"): {"201", "400", "413", "415", "422", "503"},
+    ("/api-keys/{api_key_id}", "get"): {"200", "404", "503"},
+    ("/api-keys/{api_key_id}", "delete"): {"200", "404", "503"},
+}
+#: Every operation but the health checks needs a key with a scope (app/access).
+PUBLIC = {("/health", "get"), ("/health/live", "get")}
+OPERATIONS = {
+    operation: codes if operation in PUBLIC else codes | {"401", "403"}
+    for operation, codes in OPERATIONS.items()
 }
 
 
@@ -153,7 +163,7 @@ def test_the_spec_documents_the_idempotency_key_and_timestamps(spec):
     booking = spec["components"]["schemas"]["Booking"]
     assert booking["properties"]["starts_at"]["format"] == "date-time"
     # provider_id or provider_ids: exactly one, which the schema's description says.
-    assert set(booking["required"]) == {"client_id", "starts_at", "ends_at"}
+    assert set(booking["required"]) == {"starts_at", "ends_at"}  # client_id: see its text
     assert booking["properties"]["provider_ids"]["maxItems"] == 1000
     assert booking["additionalProperties"] is False
 

@@ -16,7 +16,7 @@ from app.config import Config
 from app.observability import current_request_id, logs
 from app.services import services
 from tests.e2e.support import MONDAY, book, booking, new_client, working_week, write_feed
-from tests.keys import UNKNOWN_KEY, bearer
+from tests.keys import UNKNOWN_KEY, bearer, keyed
 
 Lines = Callable[[], list[dict[str, Any]]]
 
@@ -196,7 +196,7 @@ def app_with(database_url, feed_path, clock) -> Iterator[Callable[..., Flask]]:
 
     def build(**changes: Any) -> Flask:
         config = Config(database_url=database_url, calendly_fixture_path=str(feed_path))
-        built.append(create_app(replace(config, **changes), clock=clock))
+        built.append(keyed(create_app(replace(config, **changes), clock=clock)))
         return built[-1]
 
     yield build

@@ -27,6 +27,7 @@ from app.config import Config
 from app.services import services
 from tests.e2e.servers import Server, gunicorn
 from tests.e2e.support import FixedClock, slot, working_week, write_feed
+from tests.keys import keyed
 
 AVAILABILITY = "/providers/{provider_id}/availabilities"
 #: A Monday far enough ahead for the real clock of a gunicorn server.
@@ -200,7 +201,7 @@ def _every_line_is_json(log: Path) -> None:
 @pytest.fixture
 def unreachable_app(tmp_path: Path) -> Iterator[Flask]:
     config = Config(database_url=UNREACHABLE, calendly_fixture_path=str(tmp_path / "f.json"))
-    app = create_app(config, clock=FixedClock())
+    app = keyed(create_app(config, clock=FixedClock()))
     yield app
     with app.app_context():
         services().database.dispose()
@@ -236,7 +237,7 @@ def test_readiness_is_503_when_the_database_is_behind_the_codes_head(tmp_path: P
     url = f"sqlite:///{tmp_path / 'behind.sqlite3'}"
     upgrade(url, previous)
     config = Config(database_url=url, calendly_fixture_path=str(tmp_path / "f.json"))
-    app = create_app(config, clock=FixedClock())
+    app = keyed(create_app(config, clock=FixedClock()))
     try:
         http = app.test_client()
         response = http.get("/health")

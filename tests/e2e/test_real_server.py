@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from adapters.sqlalchemy.migrate import upgrade
-from tests.e2e import servers
-from tests.e2e.servers import gunicorn
+from tests.e2e.servers import Server, gunicorn
 from tests.e2e.support import working_week, write_feed
+from tests.keys import bearer
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """gunicorn -w 4 with the shipped gunicorn.conf.py on a migrated SQLite file."""
     tmp = tmp_path_factory.mktemp("gunicorn")
     database_url = f"sqlite:///{tmp / 'scheduling.sqlite3'}"
@@ -27,11 +27,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     feed = tmp / "calendly_slots.json"
     write_feed(feed, {1: working_week(1)})
     with gunicorn(database_url, feed) as running:
-        yield running.base
+        yield running
 
 
-def call(base: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    reply = servers.call(base, method, path, body)
+def call(server: Server, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    reply = server.call(method, path, body)
     return reply.status, reply.body
 
 
@@ -71,13 +71,17 @@ def test_a_chunked_body_over_the_limit_is_a_413_through_gunicorn(server):
     limit"): the first 64 KiB alone are a valid request, yet the whole body is refused."""
     valid = json.dumps({"name": "Chunky", "email": "chunky@example.com"}).encode()
     body = valid + b" " * (64 * 1024 + 1 - len(valid))
-    connection = http.client.HTTPConnection(server.removeprefix("http://"), timeout=10)
+    connection = http.client.HTTPConnection(server.base.removeprefix("http://"), timeout=10)
     try:
         connection.request(
             "POST",
             "/clients",
             body=(body[i : i + 8192] for i in range(0, len(body), 8192)),
-            headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+            headers={
+                "Content-Type": "application/json",
+                "Transfer-Encoding": "chunked",
+                **bearer(server.key),
+            },
             encode_chunked=True,
         )
         response = connection.getresponse()
@@ -112,7 +116,7 @@ def test_swagger_ui_renders_the_operations_in_headless_chromium(server, tmp_path
         f"--user-data-dir={tmp_path / 'profile'}",
         "--virtual-time-budget=10000",
         "--dump-dom",
-        f"{server}/docs",
+        f"{server.base}/docs",
     ]
     result = subprocess.run(command, capture_output=True, timeout=60, check=False)
     dom = result.stdout.decode("utf-8", "replace").replace("\u200b", "")

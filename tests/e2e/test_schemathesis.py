@@ -29,6 +29,7 @@ from schemathesis.engine.run import PhaseName
 
 from tests.e2e.servers import Server, gunicorn
 from tests.e2e.support import booking
+from tests.keys import app_key, bearer
 
 EXAMPLES_PER_OPERATION = 20
 #: Fewer through gunicorn, where each case is a round trip over a socket: the coverage
@@ -43,10 +44,12 @@ PHASES = (
 )
 
 
-def config(examples: int = EXAMPLES_PER_OPERATION) -> SchemathesisConfig:
+def config(key: str, examples: int = EXAMPLES_PER_OPERATION) -> SchemathesisConfig:
+    """With an all-scope key: test_access_matrix.py tries every operation without one."""
     return SchemathesisConfig.from_dict(
         {
             "seed": 12,
+            "headers": bearer(key),
             "checks": {"positive_data_acceptance": {"enabled": False}},
             "generation": {"max-examples": examples, "database": "none"},
             "phases": {"stateful": {"max-steps": STATEFUL_STEPS}},
@@ -65,7 +68,7 @@ def booked(app: Flask, provider: dict[str, Any], customer: dict[str, Any]) -> No
 
 @pytest.mark.timeout(240)
 def test_every_operation_answers_as_its_openapi_document_says(app: Flask, booked: None) -> None:
-    _check(schemathesis.openapi.from_wsgi("/openapi.json", app, config=config()))
+    _check(schemathesis.openapi.from_wsgi("/openapi.json", app, config=config(app_key(app))))
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def test_every_operation_answers_as_documented_through_the_shipped_gunicorn_too(
     """What gunicorn answers itself (the 414 of a roster search naming 1,000 providers) is
     checked against the document like the app's answers."""
     url = f"{served.base}/openapi.json"
-    _check(schemathesis.openapi.from_url(url, config=config(EXAMPLES_THROUGH_GUNICORN)))
+    _check(schemathesis.openapi.from_url(url, config=config(served.key, EXAMPLES_THROUGH_GUNICORN)))
 
 
 def _check(api_schema: Any) -> None:

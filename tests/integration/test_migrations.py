@@ -416,8 +416,9 @@ WEBHOOK_TABLES = {
     "webhook_attempts",
     "webhook_attempt_totals",
 }
-#: Tables of revisions after 0005 (0008: keys, 0009: the audit trail).
-LATER_TABLES = {"api_keys", "audit_events"}
+
+#: Tables later revisions add.
+AFTER_0005 = {"api_keys", "audit_events"}
 
 
 def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
@@ -438,7 +439,7 @@ def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
         database.dispose()
     at_head = _rows_at_0001(engine_at_0001)
     downgrade(url_at_0001, "0004")
-    assert set(_columns(url_at_0001)) == set(metadata.tables) - WEBHOOK_TABLES - LATER_TABLES
+    assert set(_columns(url_at_0001)) == set(metadata.tables) - WEBHOOK_TABLES - AFTER_0005
     assert _rows_at_0001(engine_at_0001) == at_head
     upgrade(url_at_0001)
     assert _diff(url_at_0001) == []
@@ -584,4 +585,19 @@ def test_0009_adds_an_empty_audit_trail_to_a_populated_database_and_goes_down_ke
     assert "audit_events" not in _tables(url_at_0001)
     with engine_at_0001.connect() as connection:
         assert _rows(connection, "api_keys", ["id", "name"]) == [(1, "Front desk")]
+
+
+def test_0008_gives_a_populated_database_an_empty_key_table_and_takes_only_it_away(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001, "0007")
+    before = _rows_at_0001(engine_at_0001)
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []
+    assert _rows_at_0001(engine_at_0001) == before
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "api_keys", ["id"]) == []
+    downgrade(url_at_0001, "0007")
+    assert "api_keys" not in _tables(url_at_0001)
+    assert _rows_at_0001(engine_at_0001) == before
     upgrade(url_at_0001)
