@@ -9,7 +9,7 @@ from adapters.clock import SystemClock
 from adapters.sqlalchemy import Database
 from adapters.webhooks.guard import AddressGuard, Resolver
 from app import api, cli, observability, problems
-from app.access import throttle
+from app.access import audit, throttle
 from app.api.schemas import AppointmentSchema
 from app.config import Config
 from app.json_provider import OrjsonProvider
@@ -37,9 +37,11 @@ def create_app(
             guard=AddressGuard(config.webhooks.allow_private_hosts, resolver),
             webhooks=config.webhooks,
             request_id=observability.current_request_id,
+            audit=audit.current_context,
         ),
     )
     throttle.install(app, config.rate_limits)
+    audit.install(app)
     problems.register(app)
     api.register(app)
     cli.register(app)

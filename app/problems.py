@@ -260,7 +260,7 @@ def _invalid_windows(error: errors.InvalidWindows) -> Response:
     )
 
 
-def _store_unavailable(error: errors.StoreUnavailable) -> Response:
+def store_unavailable(error: errors.StoreUnavailable) -> Response:
     """503. Logged with the names of the causes only: a driver's message may quote data."""
     causes: list[str] = []
     cause = error.__cause__
@@ -283,5 +283,5 @@ def register(app: Flask) -> None:
         app.register_error_handler(error_class, _domain_problem(kind))
     app.register_error_handler(errors.FeedError, _feed_problem)
     app.register_error_handler(errors.InvalidWindows, _invalid_windows)
-    app.register_error_handler(errors.StoreUnavailable, _store_unavailable)
+    app.register_error_handler(errors.StoreUnavailable, store_unavailable)
     app.register_error_handler(Problem, _raised_problem)

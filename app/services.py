@@ -10,6 +10,8 @@ from flask import Flask, current_app
 
 from app.access.keycache import KeyCache
 from app.config import WebhookConfig
+from domain.audit import AuditContext
+from domain.ports.audit import AuditLog
 from domain.ports.clock import Clock
 from domain.ports.delivery import DeliveryQueue, HostGuard
 from domain.ports.feed import AvailabilityFeed
@@ -21,7 +23,11 @@ EXTENSION = "scheduling"
 class Store(Protocol):
     """What the app needs from the database adapter."""
 
-    def unit_of_work(self, request_id: str | None = None) -> UnitOfWork: ...
+    def unit_of_work(
+        self, request_id: str | None = None, audit: AuditContext | None = None
+    ) -> UnitOfWork: ...
+
+    def audit_log(self) -> AuditLog: ...
 
     def delivery_queue(self) -> DeliveryQueue: ...
 
@@ -50,14 +56,17 @@ class Services:
     request_id: Callable[[], str | None] = lambda: None
     #: API keys by digest, re-read every few seconds (app/access/keycache.py).
     keys: KeyCache = field(default_factory=KeyCache)
+    #: The audit context of the request being served, if audited (app/access/audit.py).
+    audit: Callable[[], AuditContext | None] = lambda: None
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work; the use case takes the write lock it needs itself.
 
         See docs/DECISIONS.md, "Write locks in units that read then write". The events it
-        records carry the id of the request being served, if any (sent as X-Request-ID).
+        records carry the id of the request being served, if any (sent as X-Request-ID); a
+        change it commits carries the request's audit event (docs/DECISIONS.md, "Audit trail").
         """
-        return self.database.unit_of_work(request_id=self.request_id())
+        return self.database.unit_of_work(request_id=self.request_id(), audit=self.audit())
 
 
 def install(app: Flask, services: Services) -> None:

@@ -14,11 +14,13 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
+from adapters.sqlalchemy.audit import SqlAuditLog, side_url
 from adapters.sqlalchemy.deliveries import SqlDeliveryQueue
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.gateway import BEGIN_OPTION
 from adapters.sqlalchemy.unit_of_work import ScheduleCaches, SqlAlchemyUnitOfWork
 from adapters.sqlalchemy.webhooks import AppointmentRenderer, plain_appointment
+from domain.audit import AuditContext
 from domain.errors import StoreUnavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -137,15 +139,27 @@ class Database:
         self.engine = make_engine(self.url)
         self.caches = ScheduleCaches()
         self._render = render
+        side = side_url(self.url)
+        #: SQLite: the audit file the edge's events go to (docs/DECISIONS.md, "Audit trail").
+        self.audit_engine = make_engine(side) if side else None
+        sources = [self.engine] + ([self.audit_engine] if self.audit_engine else [])
+        self._audit_log = SqlAuditLog(self.audit_engine or self.engine, sources)
 
-    def unit_of_work(self, request_id: str | None = None) -> SqlAlchemyUnitOfWork:
+    def unit_of_work(
+        self, request_id: str | None = None, audit: AuditContext | None = None
+    ) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work; use cases that write call its ``lock_for_writing``.
 
-        ``request_id`` goes with the events the unit records.
+        ``request_id`` goes with the events the unit records; with ``audit``, a commit that
+        writes records the request's audit event in its transaction.
         """
         return SqlAlchemyUnitOfWork(
-            self.engine, self.caches, render=self._render, request_id=request_id
+            self.engine, self.caches, render=self._render, request_id=request_id, audit=audit
         )
+
+    def audit_log(self) -> SqlAuditLog:
+        """The audit events outside any change's transaction, and the listing."""
+        return self._audit_log
 
     def delivery_queue(self) -> SqlDeliveryQueue:
         """The webhook deliveries, as the delivery worker claims them."""
@@ -181,3 +195,5 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self.audit_engine is not None:
+            self.audit_engine.dispose()

@@ -31,6 +31,8 @@ class Gateway:
         self._changed_schedules = False
         self._autocommit_reads = False
         self._read_outside = False  # a Prepared read ran in autocommit since the last end
+        self.wrote = False  # a write ran since the last end (the audit trail's cue)
+        self._inserted: dict[str, list[int]] = {}
 
     @property
     def connection(self) -> Connection:
@@ -55,6 +57,7 @@ class Gateway:
         self._versions.clear()
         self._changed_schedules = False
         self._autocommit_reads = True
+        self.ended_transaction()
         if connection.dialect.name == "sqlite":
             connection.execution_options(**{BEGIN_OPTION: "NONE"})
         else:
@@ -98,6 +101,7 @@ class Gateway:
         executable = statement.statement if isinstance(statement, Query) else statement
         if isinstance(executable, UpdateBase):
             self.begin_transaction()
+            self.wrote = True
         if isinstance(statement, Query):
             return self.connection.execute(statement.statement, statement.params)
         return self.connection.execute(statement)
@@ -122,6 +126,15 @@ class Gateway:
 
     def ended_transaction(self) -> None:
         self._read_outside = False
+        self.wrote = False
+        self._inserted.clear()
+
+    def inserted(self, table: str, entity_id: int) -> None:
+        """Note a row this transaction inserted, for its audit event."""
+        self._inserted.setdefault(table, []).append(entity_id)
+
+    def inserted_ids(self, table: str) -> tuple[int, ...]:
+        return tuple(self._inserted.get(table, ()))
 
     def first(self, statement: Statement) -> Row[Any] | None:
         with translated():

@@ -77,11 +77,14 @@ class _Repository:
     def _insert(self, values: rows.Values, entity_id: int | None) -> int:
         """Insert a row, with ``entity_id`` if given, and return its id."""
         if entity_id is None:
-            return int(self._db.scalar(queries.Query(self._insert_returning_id, values)))
+            new_id = int(self._db.scalar(queries.Query(self._insert_returning_id, values)))
+            self._db.inserted(self.table.name, new_id)
+            return new_id
         if not storable(entity_id):
             raise errors.InvalidRequest(f"id {entity_id} is out of range")
         self._db.run(insert(self.table).values(id=entity_id, **values))
         self._advance_sequence()
+        self._db.inserted(self.table.name, entity_id)
         return entity_id
 
     def _advance_sequence(self) -> None:

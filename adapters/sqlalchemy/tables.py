@@ -258,3 +258,24 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime, nullable=True),
     Column("last_used_at", UtcDateTime, nullable=True),
 )
+
+# --- audit trail (docs/DECISIONS.md, "Audit trail") -----------------------------------------
+
+#: Append-only: no statement of the service updates or deletes a row. Ids only, no foreign
+#: keys: an event outlives what it names, and on SQLite the same table lives in a second file.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("key_id", Integer, nullable=True),
+    Column("request_id", Text, nullable=True),
+    Column("operation_id", Text, nullable=False),
+    Column("resource", Text, nullable=False),
+    # The resources' ids, space-separated ("" for none).
+    Column("resource_ids", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("status", SmallInteger, nullable=False),
+    Index(None, "occurred_at", "id"),
+    Index(None, "key_id", "occurred_at"),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy import exc as sa_exc
 
 from adapters.sqlalchemy import repositories
+from adapters.sqlalchemy.audit import RESOURCE_TABLES, event_query
 from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
 from adapters.sqlalchemy.gateway import BEGIN_OPTION, Gateway
@@ -22,6 +24,7 @@ from adapters.sqlalchemy.webhooks import (
     WebhookEndpointRepository,
     plain_appointment,
 )
+from domain.audit import AuditContext
 from domain.model import DateOverride, Provider
 from domain.ports.unit_of_work import UnitOfWork
 from domain.windows import WeeklyWindow
@@ -46,6 +49,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     Units of one Database share its ``caches``; a unit made alone gets caches of its own.
     ``render`` writes appointments into events as the API answers them; ``request_id``
     is stored with the unit's events and sent as ``X-Request-ID`` with their deliveries.
+    With ``audit``, a commit that writes appends the request's audit event in the same
+    transaction (docs/DECISIONS.md, "Audit trail").
     """
 
     def __init__(
@@ -55,8 +60,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         *,
         render: AppointmentRenderer = plain_appointment,
         request_id: str | None = None,
+        audit: AuditContext | None = None,
     ) -> None:
         self._engine = engine
+        self._audit = audit
         self._gateway = Gateway()
         caches = caches or ScheduleCaches()
         self.providers = repositories.ProviderRepository(self._gateway, caches.providers)
@@ -91,9 +98,22 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 connection.close()
 
     def commit(self) -> None:
+        audited = self._audit_change()
         with translated():
             self._gateway.connection.commit()
+        if audited and self._audit is not None:
+            self._audit.recorded = True
         self._begin_next_deferred()
+
+    def _audit_change(self) -> bool:
+        """The request's event, with the rows this unit inserted, if it changed anything."""
+        audit = self._audit
+        if audit is None or audit.recorded or not self._gateway.wrote:
+            return False
+        table = RESOURCE_TABLES.get(audit.resource)
+        written = self._gateway.inserted_ids(table) if table else ()
+        self._gateway.run(event_query(audit.change(datetime.now(UTC), written)))
+        return True
 
     def rollback(self) -> None:
         """Discard uncommitted changes; a connection that already died has none to discard."""

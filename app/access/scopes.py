@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from app.access import audit
 from app.access.authentication import current_grant
 from app.access.throttle import SCOPE_MARK
 from app.api.base import Blueprint
@@ -27,8 +28,11 @@ def requires(blp: Blueprint, scope: str) -> Callable[[F], F]:
     """Put this above every other decorator of the view method."""
 
     def decorate(func: F) -> F:
+        operation = audit.operation_of(func)
+
         @functools.wraps(func)
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            audit.begin(*operation)
             if not current_grant().allows(scope):
                 raise Problem(FORBIDDEN, f"This key lacks the scope {scope}.")
             return func(*args, **kwargs)

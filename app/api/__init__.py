@@ -8,6 +8,7 @@ from app.access.scopes import SCHEME
 from app.api import (
     api_keys,
     appointments,
+    audit_events,
     availabilities,
     availability_sync,
     clients,
@@ -36,6 +37,7 @@ _RESOURCES = (
     availability_sync,
     webhooks,
     api_keys,
+    audit_events,
     health,
 )
 _DESCRIPTION = """\

@@ -77,6 +77,7 @@ def down(tmp_path_factory):
         ("get", "/webhooks/1/deliveries", None),
         ("get", "/providers/1/weekly-availability", None),
         ("put", "/providers/1/weekly-availability", {"windows": []}),
+        ("get", "/audit-events", None),
     ],
 )
 def test_every_endpoint_answers_503_with_retry_after(down, method, path, payload):
@@ -197,6 +198,7 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
         ("POST", "/appointments"): ("/appointments", slot, 201),
         ("GET", "/appointments/{appointment_id}"): (appointment, None, 200),
         ("DELETE", "/appointments/{appointment_id}"): (appointment, None, 200),
+        ("GET", "/audit-events"): ("/audit-events", None, 200),
         ("GET", "/timezones"): ("/timezones", None, 200),
         **webhook_requests(ids, n),
         **key_requests(ids),

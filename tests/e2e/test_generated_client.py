@@ -149,3 +149,9 @@ def test_a_generated_client_picks_a_zone_registers_books_meets_a_conflict_lists_
     assert canceled.canceled_by is models.AppointmentCanceledByType1.CLIENT
     again = _operation("appointments", "get_appointment").sync(booked.parsed.id, client=api)
     assert again.status is models.AppointmentStatus.CANCELED and again.canceled_at is not None
+
+    trail = _operation("audit_events", "list_audit_events").sync(
+        client=api, resource=models.ListAuditEventsResource.APPOINTMENT, page_size=100
+    )
+    assert [event.operation_id for event in trail][:2] == ["getAppointment", "cancelAppointment"]
+    assert trail[0].resource_ids == [booked.parsed.id] and trail[0].key_id is not None

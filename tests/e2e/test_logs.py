@@ -16,7 +16,7 @@ from app.config import Config
 from app.observability import current_request_id, logs
 from app.services import services
 from tests.e2e.support import MONDAY, book, booking, new_client, working_week, write_feed
-from tests.keys import keyed
+from tests.keys import UNKNOWN_KEY, bearer, keyed
 
 Lines = Callable[[], list[dict[str, Any]]]
 
@@ -243,10 +243,53 @@ def new_provider_id(http) -> int:
 def test_a_database_outage_is_logged_by_cause_names_only(app_with, captured):
     http = app_with(database_url="postgresql://postgres@127.0.0.1:1/nothing").test_client()
     logs.configure("json", "info", stream=captured)
-    response = http.get("/providers", headers={"X-Request-ID": "down-1"})
+    headers = {"X-Request-ID": "down-1", **bearer(UNKNOWN_KEY)}
+    response = http.get("/providers", headers=headers)
     assert response.status_code == 503
     lines = [json.loads(line) for line in captured.getvalue().splitlines()]
     (outage,) = [line for line in lines if line["event"] == "database_unavailable"]
     assert outage["level"] == "error" and outage["request_id"] == "down-1"
     assert outage["causes"] and all(name.isidentifier() for name in outage["causes"])
     assert "127.0.0.1" not in captured.getvalue()
+
+
+def test_the_request_line_carries_the_key_id_and_a_401_line_carries_none(
+    app, http, customer, log_lines
+):
+    with app.app_context():
+        from app.api.api_keys import issue
+
+        desk, desk_secret = issue("desk", ["clients:read"])
+    key_id = desk.id
+    assert http.get(f"/clients/{customer['id']}", headers=bearer(desk_secret)).status_code == 200
+    assert http.get("/clients", headers=bearer(UNKNOWN_KEY)).status_code == 401
+    read, refused = requests_logged(log_lines())
+    assert (read["key_id"], read["status"]) == (key_id, 200)
+    assert "key_id" not in refused and refused["status"] == 401
+
+
+def test_keys_never_reach_the_logs_the_problems_or_the_audit_trail(
+    app, http, customer, captured, log_lines
+):
+    with app.app_context():
+        from app.api.api_keys import issue
+
+        _, narrow = issue("narrow", ["availability:read"])
+        revoked_key, revoked = issue("revoked", ["clients:read"])
+    created = http.post("/api-keys", json={"name": "shown once", "scopes": ["clients:read"]})
+    shown = created.get_json()["key"]
+    assert http.delete(f"/api-keys/{revoked_key.id}").status_code == 200
+    answers = [
+        http.get(f"/clients/{customer['id']}", headers=bearer(narrow)),  # 403
+        http.get("/clients", headers=bearer(revoked)),  # 401 (revoked)
+        http.get("/clients", headers=bearer(narrow + "x")),  # 401 (malformed)
+        http.get("/clients", headers=bearer(shown)),
+    ]
+    assert [a.status_code for a in answers] == [403, 401, 401, 200]
+    trail = http.get("/audit-events", query_string={"page_size": 100}).get_data(as_text=True)
+    texts = [captured.getvalue(), trail] + [a.get_data(as_text=True) for a in answers[:3]]
+    secrets = [narrow, revoked, shown, app.config["TEST_API_KEY"]]
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text and secret[4:] not in text
+    assert len(requests_logged(log_lines())) == 7

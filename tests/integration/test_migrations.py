@@ -418,7 +418,7 @@ WEBHOOK_TABLES = {
 }
 
 #: Tables later revisions add.
-AFTER_0005 = {"api_keys"}
+AFTER_0005 = {"api_keys", "audit_events"}
 
 
 def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
@@ -561,6 +561,30 @@ def test_0007_gives_a_populated_delivery_queue_the_claim_index_in_claim_order(
     downgrade(url_at_0001, "0006")
     assert "ix_webhook_deliveries_status_next_attempt_at" in _delivery_indexes(url_at_0001)
     upgrade(url_at_0001)
+
+
+def test_0009_adds_an_empty_audit_trail_to_a_populated_database_and_goes_down_keeping_the_rest(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001, "0008")
+    with engine_at_0001.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO api_keys (id, name, scopes, digest, hint, created_at) "
+                "VALUES (1, 'Front desk', 'audit:read', 'ab12', 'wXyZ', '2026-03-02 10:00:00')"
+            )
+        )
+    at_0008 = _rows_at_0001(engine_at_0001)
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "audit_events", ["id"]) == []
+        assert _rows(connection, "api_keys", ["id", "name"]) == [(1, "Front desk")]
+    assert _rows_at_0001(engine_at_0001) == at_0008
+    downgrade(url_at_0001, "0008")
+    assert "audit_events" not in _tables(url_at_0001)
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "api_keys", ["id", "name"]) == [(1, "Front desk")]
 
 
 def test_0008_gives_a_populated_database_an_empty_key_table_and_takes_only_it_away(

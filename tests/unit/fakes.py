@@ -10,9 +10,11 @@ from typing import Any, Generic, TypeVar
 
 from domain import errors
 from domain.access import ApiKey
+from domain.audit import AuditEvent, AuditQuery
 from domain.events import Event
 from domain.model import Appointment, BookedTime, Client, DateOverride, IdempotencyRecord, Provider
 from domain.ports.appointments import AppointmentRepository, AppointmentSearch
+from domain.ports.audit import AuditLog
 from domain.ports.delivery import EventOutbox
 from domain.ports.keys import ApiKeyRepository
 from domain.ports.plans import PlanCache
@@ -384,6 +386,29 @@ class FakeOutbox(EventOutbox):
     @property
     def events(self) -> list[Event]:
         return list(self.recorded.values())
+
+
+class FakeAuditLog(AuditLog):
+    """Appended events in order; listed newest first, filtered like the adapter."""
+
+    def __init__(self) -> None:
+        self.appended: list[AuditEvent] = []
+
+    def append(self, event: AuditEvent) -> None:
+        self.appended.append(event)
+
+    def page(self, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEvent], int]:
+        found = [e for e in reversed(self.appended) if _matches(query, e)]
+        return found[offset : offset + limit], len(found)
+
+
+def _matches(query: AuditQuery, event: AuditEvent) -> bool:
+    return (
+        query.key_id in (None, event.key_id)
+        and query.resource in (None, event.resource)
+        and (query.since is None or event.occurred_at >= query.since)
+        and (query.until is None or event.occurred_at < query.until)
+    )
 
 
 class FakePlans(PlanCache):
