@@ -112,6 +112,7 @@ OPERATIONS |= {
     ("/api-keys", "post"): {"201", "400", "413", "415", "422", "503"},
     ("/api-keys/{api_key_id}", "get"): {"200", "404", "503"},
     ("/api-keys/{api_key_id}", "delete"): {"200", "404", "409", "503"},
+    ("/audit-events", "get"): {"200", "422", "503"},
 }
 #: Operations without a key; every other one may answer these too (app/access/scopes.py):
 #: no usable key, a missing scope, a rate limit spent.

@@ -13,6 +13,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from app.access.authentication import current_grant
 from app.api.fields import (
     Id,
     UtcDateTime,
@@ -79,6 +80,9 @@ class AppointmentSchema(LeanSchema):
         }
 
 
+_CLIENT_MISSING = "Missing data for required field (a key bound to a client fills it in)."
+
+
 class BookingSchema(Schema):
     client_id = Id(
         metadata={
@@ -105,6 +109,14 @@ class BookingSchema(Schema):
     @validates_schema
     def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
         require_order(data, "starts_at", "ends_at", "starts_at ends_at")
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _client_named(self, data: Mapping[str, Any], original: Any, **_kwargs: Any) -> None:
+        """Only a key bound to a client books without naming one: its own."""
+        if not isinstance(original, Mapping) or "client_id" in original:
+            return
+        if current_grant().client_id is None:
+            raise ValidationError(_CLIENT_MISSING, "client_id")
 
     @validates_schema
     def _one_provider_field(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
