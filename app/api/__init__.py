@@ -7,12 +7,14 @@ from flask import Flask
 from app.access.scopes import SCHEME
 from app.api import (
     api_keys,
+    appointment_types,
     appointments,
     availabilities,
     availability_sync,
     clients,
     first_available,
     health,
+    offered_types,
     providers,
     roster,
     time_off,
@@ -29,6 +31,8 @@ _RESOURCES = (
     availabilities,
     appointments,
     providers,
+    appointment_types,
+    offered_types,
     weekly_availability,
     time_off,
     timezones,
