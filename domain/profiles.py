@@ -154,3 +154,12 @@ class Filters:
             if not codes & set(getattr(profile, FIELDS[kind])):
                 return False
         return self.appointment_type_id is None or self.appointment_type_id in set(offered)
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """The providers a search's filters matched, ascending, and the type searched, if any:
+    what the roster search is narrowed to, in place of the providers named."""
+
+    provider_ids: tuple[int, ...]
+    appointment_type: AppointmentType | None = None
