@@ -37,7 +37,10 @@ from domain.use_cases.roster import search_free_slots
 SHAPE = {
     "specialty": ([f"s{n}" for n in range(20)], (3, 3)),
     "language": (["en", "es", "fr", "de", "pt", "zh", "vi", "ar"], (1, 3)),
-    "region": ([f"US-{c}" for c in "TX NM CA NY FL WA OR AZ CO IL".split()], (1, 3)),
+    "region": (
+        [f"US-{c}" for c in ("TX", "NM", "CA", "NY", "FL", "WA", "OR", "AZ", "CO", "IL")],
+        (1, 3),
+    ),
     "payer": ([f"p{n}" for n in range(15)], (2, 6)),
     "modality": (["in_person", "video", "phone"], (1, 3)),
 }
@@ -65,15 +68,26 @@ def load(database: Database, count: int) -> None:
         for t in rng.sample(range(1, 9), rng.randint(2, 4))
     ]
     week = [
-        {"provider_id": p["id"], "source": "api", "external_id": f"d{d}", "start_day": d,
-         "start_minute": 540, "end_day": d, "end_minute": 1020}
+        {
+            "provider_id": p["id"],
+            "source": "api",
+            "external_id": f"d{d}",
+            "start_day": d,
+            "start_minute": 540,
+            "end_day": d,
+            "end_minute": 1020,
+        }
         for p in people
         for d in range(5)
     ]
     with database.engine.begin() as connection:
-        for table, rows in ((providers, people), (provider_attributes, codes),
-                            (appointment_types, kinds), (provider_appointment_types, offers),
-                            (weekly_windows, week)):
+        for table, rows in (
+            (providers, people),
+            (provider_attributes, codes),
+            (appointment_types, kinds),
+            (provider_appointment_types, offers),
+            (weekly_windows, week),
+        ):
             for start in range(0, len(rows), 5000):
                 connection.execute(insert(table), rows[start : start + 5000])
 
@@ -99,19 +113,24 @@ def main() -> None:
     monday = datetime(2026, 12, 7, tzinfo=UTC)
     week = {"lower": monday, "upper": monday + timedelta(days=7), "duration": timedelta(hours=1)}
     wide = args.providers > 1000
-    filters = Filters(languages=frozenset({"es", "fr"} if wide else {"es"}),
-                      payers=frozenset({"p1", "p2"} if wide else {"p1"}))
+    filters = Filters(
+        languages=frozenset({"es", "fr"} if wide else {"es"}),
+        payers=frozenset({"p1", "p2"} if wide else {"p1"}),
+    )
     matched, _ = match_providers(unit(), filters, None, week["duration"])
     ids = list(matched.provider_ids)
-    filtered = lambda: search_free_slots(unit(), clock, **week, matched=  # noqa: E731
-                                         match_providers(unit(), filters, None, None
-                                                         if False else week["duration"])[0])
+
+    def filtered() -> Any:
+        matched = match_providers(unit(), filters, None, week["duration"])[0]
+        return search_free_slots(unit(), clock, **week, matched=matched)
+
     by_id = lambda: search_free_slots(unit(), clock, **week, provider_ids=ids[:1000])  # noqa: E731
     everyone = lambda: search_free_slots(unit(), clock, **week, limit=100)  # noqa: E731
     for warm in (filtered, by_id, everyone):
         warm(), warm()
     print(f"providers {args.providers}, matching {len(ids)} ({database.engine.dialect.name})")
-    print(f"filtering alone p50 {p50(lambda: match_providers(unit(), filters, None, week['duration']), 200):.2f} ms")
+    alone = p50(lambda: match_providers(unit(), filters, None, week["duration"]), 200)
+    print(f"filtering alone p50 {alone:.2f} ms")
     print(f"filtered week search p50 {p50(filtered, 30):.1f} ms")
     print(f"same providers by id p50 {p50(by_id, 30):.1f} ms")
     print(f"unfiltered week search limit=100 p50 {p50(everyone, 30):.1f} ms")
