@@ -10,8 +10,9 @@ from datetime import datetime
 
 APPOINTMENT, CLIENT, PROVIDER, TIME_OFF = "appointment", "client", "provider", "time_off"
 API_KEY, WEBHOOK, AUDIT_EVENT, TIMEZONE = "api_key", "webhook", "audit_event", "timezone"
-OTHER = "other"
+APPOINTMENT_TYPE, OTHER = "appointment_type", "other"
 RESOURCES = (
+    APPOINTMENT_TYPE,
     APPOINTMENT,
     CLIENT,
     PROVIDER,

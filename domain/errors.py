@@ -59,6 +59,10 @@ class ApiKeyNotFound(NotFound):
     entity = "API key"
 
 
+class AppointmentTypeNotFound(NotFound):
+    entity = "appointment type"
+
+
 class RuleViolation(DomainError):
     """A booking rule refuses the request; retrying the same request will not help."""
 
@@ -97,6 +101,11 @@ class CancellationTooLate(RuleViolation):
 
 class IdempotencyKeyReused(RuleViolation):
     """An Idempotency-Key already used with a different request."""
+
+
+class TypeNotBookable(RuleViolation):
+    """The appointment type does not fit this booking: not offered by the provider, its
+    modality not the provider's, archived, a length it does not allow, or not for this client."""
 
 
 class Conflict(DomainError):

@@ -95,6 +95,9 @@ class Appointment:
     id: int | None = None
     cancel_reason: str | None = None
     canceled_by: CanceledBy | None = None
+    appointment_type_id: int | None = None
+    modality: str | None = None
+    """The booked type's modality (a ``domain.profiles.Modality`` value); None without a type."""
     sequence: int = field(default=1, compare=False)
     """1 when booked; grows by one with every change (docs/DECISIONS.md, "Change stamps")."""
 

@@ -102,6 +102,8 @@ def appointment(row: Row[Any]) -> Appointment:
         id=row.id,
         cancel_reason=row.cancel_reason,
         canceled_by=None if row.canceled_by is None else CanceledBy(row.canceled_by),
+        appointment_type_id=row.appointment_type_id,
+        modality=row.modality,
         sequence=row.sequence,
     )
 
@@ -117,6 +119,8 @@ def appointment_values(entity: Appointment) -> Values:
         "canceled_at": entity.canceled_at,
         "cancel_reason": entity.cancel_reason,
         "canceled_by": None if entity.canceled_by is None else entity.canceled_by.value,
+        "appointment_type_id": entity.appointment_type_id,
+        "modality": entity.modality,
         "sequence": entity.sequence,
     }
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from adapters.sqlalchemy.types import UtcDateTime
 from domain.model import MAX_REASON_LENGTH
+from domain.profiles import ClientRule, Kind, Modality
 
 NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
@@ -45,6 +46,7 @@ POSTGRES_ONLY = frozenset({PROVIDER_OVERLAP, CLIENT_OVERLAP})
 #: enforcing it end in "reason_length" (adapters/sqlalchemy/errors.py translates them).
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
+MODALITIES = ", ".join(f"'{m}'" for m in Modality)
 
 providers = Table(
     "providers",
@@ -118,7 +120,11 @@ appointments = Table(
     Column("cancel_reason", Text, nullable=True),
     Column("canceled_by", Text, nullable=True),
     Column("sequence", Integer, nullable=False, server_default=text("1")),
+    # The booked type and its modality; both null for a booking without a type.
+    Column("appointment_type_id", Integer, ForeignKey("appointment_types.id"), nullable=True),
+    Column("modality", Text, nullable=True),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    CheckConstraint(f"modality IN ({MODALITIES})", name="modality"),
     CheckConstraint("status IN ('scheduled', 'canceled')", name="status"),
     CheckConstraint(f"length(cancel_reason) <= {MAX_REASON_LENGTH}", name="cancel_reason_length"),
     CheckConstraint("canceled_by IN ('client', 'provider')", name="canceled_by"),
@@ -278,4 +284,46 @@ audit_events = Table(
     Column("status", SmallInteger, nullable=False),
     Index(None, "occurred_at", "id"),
     Index(None, "key_id", "occurred_at"),
+)
+
+# --- matching (docs/DECISIONS.md, "Provider matching") ------------------------------------
+
+#: A provider's profile, one row per code: a filter is an index range scan on the second index,
+#: which holds the provider ids itself (docs/QUERY_PLANS.md, "Matching providers").
+provider_attributes = Table(
+    "provider_attributes",
+    metadata,
+    Column("provider_id", Integer, ForeignKey("providers.id"), primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("code", Text, primary_key=True),
+    CheckConstraint("kind IN ({})".format(", ".join(f"'{k}'" for k in Kind)), name="kind"),
+    Index(None, "kind", "code", "provider_id"),
+)
+
+appointment_types = Table(
+    "appointment_types",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    # The allowed lengths in minutes, comma-separated; the first is the default.
+    Column("durations", Text, nullable=False),
+    Column("modality", Text, nullable=False),
+    Column("clients", Text, nullable=False),
+    Column("buffer_before", Integer, nullable=True),
+    Column("buffer_after", Integer, nullable=True),
+    Column("min_notice_minutes", Integer, nullable=True),
+    Column("archived", Boolean, nullable=False, server_default=text("false")),
+    CheckConstraint(f"modality IN ({MODALITIES})", name="modality"),
+    CheckConstraint(
+        "clients IN ({})".format(", ".join(f"'{c}'" for c in ClientRule)), name="clients"
+    ),
+)
+
+#: The types each provider offers.
+provider_appointment_types = Table(
+    "provider_appointment_types",
+    metadata,
+    Column("provider_id", Integer, ForeignKey("providers.id"), primary_key=True),
+    Column("appointment_type_id", Integer, ForeignKey("appointment_types.id"), primary_key=True),
+    Index(None, "appointment_type_id", "provider_id"),
 )

@@ -17,6 +17,7 @@ from adapters.sqlalchemy.cache import RowMemo, VersionedCache
 from adapters.sqlalchemy.errors import is_unavailable, translated
 from adapters.sqlalchemy.gateway import BEGIN_OPTION, Gateway
 from adapters.sqlalchemy.keys import ApiKeyRepository
+from adapters.sqlalchemy.matching import AppointmentTypeRepository, ProfileRepository
 from adapters.sqlalchemy.plans import PlanMemo
 from adapters.sqlalchemy.webhooks import (
     AppointmentRenderer,
@@ -76,6 +77,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.webhooks = WebhookEndpointRepository(self._gateway)
         self.plans = caches.plans
         self.keys = ApiKeyRepository(self._gateway)
+        self.profiles = ProfileRepository(self._gateway)
+        self.appointment_types = AppointmentTypeRepository(self._gateway)
 
     def __enter__(self) -> Self:
         if self._gateway.is_open:

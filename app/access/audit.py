@@ -78,6 +78,12 @@ POLICY: dict[str, Audited] = {
     "rotateWebhookSecret": _op(_W, True, "webhook_id"),
     "listWebhookDeliveries": _op(_W, False, "webhook_id"),
     "listAuditEvents": _op(audit.AUDIT_EVENT, True),
+    "listAppointmentTypes": _op(audit.APPOINTMENT_TYPE, False),
+    "createAppointmentType": _op(audit.APPOINTMENT_TYPE, True),
+    "getAppointmentType": _op(audit.APPOINTMENT_TYPE, False, "type_id"),
+    "updateAppointmentType": _op(audit.APPOINTMENT_TYPE, True, "type_id"),
+    "getOfferedAppointmentTypes": _op(_P, False, "provider_id"),
+    "replaceOfferedAppointmentTypes": _op(_P, True, "provider_id"),
 }
 #: An operation added without a row here is still audited on a 401/403.
 UNLISTED = Audited(audit.OTHER)

@@ -33,7 +33,7 @@ def see_appointment(appointment: Appointment) -> Appointment:
 def practice_key_only(what: str) -> None:
     """Creating a provider or a client is for keys bound to neither."""
     if current_grant().bound:
-        raise Problem(FORBIDDEN, f"A key bound to a provider or a client cannot create {what}.")
+        raise Problem(FORBIDDEN, f"A key bound to a provider or a client cannot change {what}.")
 
 
 def providers_in_reach(provider_ids: list[int] | None) -> list[int] | None:

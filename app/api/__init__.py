@@ -7,6 +7,7 @@ from flask import Flask
 from app.access.scopes import SCHEME
 from app.api import (
     api_keys,
+    appointment_types,
     appointments,
     audit_events,
     availabilities,
@@ -14,6 +15,7 @@ from app.api import (
     clients,
     first_available,
     health,
+    offered_types,
     providers,
     roster,
     time_off,
@@ -30,6 +32,8 @@ _RESOURCES = (
     availabilities,
     appointments,
     providers,
+    appointment_types,
+    offered_types,
     weekly_availability,
     time_off,
     timezones,

@@ -33,6 +33,7 @@ from app.api.schemas import (
     IdempotencyHeaderSchema,
     RescheduleSchema,
 )
+from app.api.schemas.filters import filters_of
 from app.problems import VALIDATION, Problem
 from app.services import services
 from domain.access import APPOINTMENTS_READ, APPOINTMENTS_WRITE
@@ -61,6 +62,8 @@ _APPOINTMENT = {
     "canceled_at": None,
     "cancel_reason": None,
     "canceled_by": None,
+    "appointment_type_id": None,
+    "modality": None,
     "sequence": 1,
 }
 _POOL_BOOKING = {
@@ -157,7 +160,16 @@ class Appointments(MethodView):
         key = headers.get("idempotency_key")
         booking = reach.booking_in_reach(booking)
         if "provider_ids" in booking:
-            appointment = book_any(svc.uow(), svc.clock, idempotency_key=key, **booking)
+            type_id = booking.pop("appointment_type_id", None)
+            filters = filters_of(booking)
+            appointment = book_any(
+                svc.uow(),
+                svc.clock,
+                idempotency_key=key,
+                filters=filters,
+                **booking,
+                appointment_type_id=type_id,
+            )
         else:
             appointment = book(svc.uow(), svc.clock, idempotency_key=key, **booking)
         return appointment, 201, {"Location": _url(appointment)}

@@ -23,11 +23,13 @@ from app.api.schemas import (
 from app.services import services
 from domain.access import AVAILABILITY_READ, PROVIDERS_WRITE
 from domain.model import Provider
+from domain.profiles import FIELDS, Profile
 from domain.use_cases.directory import (
+    Profiled,
     create_provider,
-    get_provider,
-    list_providers,
-    update_provider,
+    get_profiled,
+    list_profiled,
+    update_profiled,
 )
 
 blp = Blueprint("providers", __name__, description="Providers whose time clients book.")
@@ -37,6 +39,11 @@ _NEW = {
     "email": "maya.thompson@example.com",
     "timezone": "America/New_York",
     "accepts_new_clients": True,
+    "specialties": ["anxiety", "couples"],
+    "languages": ["en", "es"],
+    "modalities": ["in_person", "video"],
+    "licensed_regions": ["US-NM", "US-TX"],
+    "payers": ["aetna", "bcbs-tx"],
 }
 _POLICIES = {
     "buffer_before": 0,
@@ -69,8 +76,18 @@ _TAKE_PROVIDER_ID = (
     "syncAvailability",
     "getWeeklyAvailability",
     "replaceWeeklyAvailability",
+    "getOfferedAppointmentTypes",
+    "replaceOfferedAppointmentTypes",
 )
-_INVALID = "Invalid fields, such as an unknown IANA time zone or a policy out of its range."
+_INVALID = (
+    "Invalid fields, such as an unknown IANA time zone, a policy out of its range, an "
+    "invalid language tag or region code, or too many codes in a profile list."
+)
+_PROFILE_DOC = (
+    " The profile (`specialties`, `languages`, `modalities`, `licensed_regions`, `payers`) is "
+    'what searches and pool bookings filter on (docs/DECISIONS.md, "Provider matching"); '
+    "each list is answered sorted, without repeats."
+)
 _POLICY_DOC = (
     "Policies (minutes, except `horizon_days`) shape the provider's free time and bookings: "
     "`buffer_before`/`buffer_after` keep other appointments that far away (both sides of "
@@ -101,16 +118,20 @@ class Providers(MethodView):
     @blp.response(201, ProviderSchema, example=_PROVIDER, headers=_LOCATION)
     @blp.doc(
         description="`timezone` defaults to UTC, `accepts_new_clients` to true, and every "
-        "policy to no constraint (0, or null for `horizon_days`). " + _POLICY_DOC
+        "policy to no constraint (0, or null for `horizon_days`), every profile list to "
+        "empty. " + _POLICY_DOC + _PROFILE_DOC
     )
     @problems(blp, BODY_PROBLEMS, {422: _INVALID})
     @blp.doc(operationId="createProvider")
     @links(blp, *_TAKE_PROVIDER_ID, provider_id="id")
-    def post(self, data: dict[str, Any]) -> tuple[Provider, int, dict[str, str]]:
+    def post(self, data: dict[str, Any]) -> tuple[Profiled, int, dict[str, str]]:
         """Create a provider."""
         reach.practice_key_only("providers")
-        provider = create_provider(services().uow(), Provider(**data))
-        return provider, 201, {"Location": url_for(".ProviderById", provider_id=provider.id)}
+        lists = {name: data.pop(name) for name in FIELDS.values()}
+        profile = Profile.of(**lists)
+        provider = create_provider(services().uow(), Provider(**data), profile)
+        location = url_for(".ProviderById", provider_id=provider.id)
+        return Profiled(provider, profile), 201, {"Location": location}
 
 
 @blp.route(f"/providers/<{ID}:provider_id>")
@@ -120,10 +141,10 @@ class ProviderById(MethodView):
     @blp.response(200, ProviderSchema, example=_PROVIDER)
     @problems(blp, {404: "No provider has this id."})
     @blp.doc(operationId="getProvider")
-    def get(self, provider_id: int) -> Provider:
+    def get(self, provider_id: int) -> Profiled:
         """Read a provider."""
         reach.see_provider(provider_id)
-        return get_provider(services().uow(), provider_id)
+        return get_profiled(services().uow(), provider_id)
 
     @requires(blp, PROVIDERS_WRITE)
     @blp.etag
@@ -132,20 +153,21 @@ class ProviderById(MethodView):
     @blp.doc(
         description="Send any of the fields; the others are kept. `email` may be null, and "
         "`horizon_days` null removes the horizon. With `If-Match` (the `ETag` of a GET), the "
-        "change is made only if nobody changed the provider since: otherwise 412. " + _POLICY_DOC
+        "change is made only if nobody changed the provider since: otherwise 412. A profile "
+        "list given replaces the old one. " + _POLICY_DOC + _PROFILE_DOC
     )
     @problems(blp, BODY_PROBLEMS, {404: "No provider has this id.", 412: None, 422: _INVALID})
     @blp.doc(operationId="updateProvider")
-    def patch(self, changes: dict[str, Any], provider_id: int) -> Provider:
+    def patch(self, changes: dict[str, Any], provider_id: int) -> Profiled:
         """Change some of a provider's fields."""
         expected = blp.if_match(ProviderSchema)
         reach.change_provider(provider_id)
-        return update_provider(services().uow(), provider_id, changes, expected)
+        return update_profiled(services().uow(), provider_id, changes, expected)
 
 
-def _providers_page(offset: int, limit: int) -> tuple[list[Provider], int]:
+def _providers_page(offset: int, limit: int) -> tuple[list[Profiled], int]:
     """Every provider, or a provider-bound key's own alone."""
     own = current_grant().provider_id
     if own is None:
-        return list_providers(services().uow(), offset, limit)
-    return ([get_provider(services().uow(), own)] if offset == 0 else []), 1
+        return list_profiled(services().uow(), offset, limit)
+    return ([get_profiled(services().uow(), own)] if offset == 0 else []), 1

@@ -7,7 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 from app.access.reach import providers_in_reach
+from app.api.schemas.filters import filters_of
+from app.problems import VALIDATION, Problem
 from app.services import services
+from domain.use_cases.matching import match_providers
 from domain.use_cases.roster import first_free_slots, search_free_slots
 
 ABOUT_422 = (
@@ -21,18 +24,32 @@ TOO_LONG = (
 
 
 def _arguments(query: dict[str, Any]) -> dict[str, Any]:
-    step = query.get("step")
-    svc = services()
+    """The search's arguments; with profile or type filters, narrowed to the providers they
+    match, found first (docs/DECISIONS.md, "Provider matching"). Sets ``query["duration"]``
+    to the length searched."""
+    step, svc = query.get("step"), services()
+    filters = filters_of(query)
+    provider_ids = providers_in_reach(query.get("provider_ids"))
+    duration = query.get("duration")
+    length = None if duration is None else timedelta(minutes=duration)
+    matched = None
+    if filters.asks_profile:
+        matched, length = match_providers(svc.uow(), filters, provider_ids, length)
+    elif length is None:
+        detail = "duration is required without appointment_type_id."
+        raise Problem(VALIDATION, detail, {"duration": [detail]})
+    query["duration"] = length // timedelta(minutes=1)
     return {
         "uow": svc.uow(),
         "clock": svc.clock,
         "lower": query["lower"],
         "upper": query["upper"],
-        "duration": timedelta(minutes=query["duration"]),
+        "duration": length,
         "step": None if step is None else timedelta(minutes=step),
-        "provider_ids": providers_in_reach(query.get("provider_ids")),
-        "accepts_new_clients": query.get("accepts_new_clients"),
+        "provider_ids": provider_ids,
+        "accepts_new_clients": None if matched is not None else filters.accepts_new_clients,
         "limit": query["limit"],
+        "matched": matched,
     }
 
 

@@ -47,6 +47,8 @@ _AFFECTED = {
     "canceled_at": None,
     "cancel_reason": None,
     "canceled_by": None,
+    "appointment_type_id": None,
+    "modality": None,
     "sequence": 1,
 }
 _EXTRA = {

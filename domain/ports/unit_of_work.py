@@ -10,6 +10,7 @@ from typing import Self
 from domain.ports.appointments import AppointmentRepository
 from domain.ports.delivery import EventOutbox
 from domain.ports.keys import ApiKeyRepository
+from domain.ports.matching import AppointmentTypeRepository, ProfileRepository
 from domain.ports.plans import PlanCache
 from domain.ports.repositories import (
     ClientRepository,
@@ -34,6 +35,8 @@ class UnitOfWork(abc.ABC):
     webhooks: WebhookEndpointRepository
     plans: PlanCache
     keys: ApiKeyRepository
+    profiles: ProfileRepository
+    appointment_types: AppointmentTypeRepository
 
     def __enter__(self) -> Self:
         return self

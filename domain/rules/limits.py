@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from domain import errors
 from domain.model import Provider
+from domain.profiles import AppointmentType
 from domain.rules.zones import is_known_zone
 
 #: Inclusive bounds of each policy, in its own unit (docs/DECISIONS.md, "Scheduling policies").
@@ -30,6 +31,10 @@ MAX_PROVIDERS = 1000
 MAX_LIMIT = 1000
 MIN_SLOT = timedelta(minutes=5)
 MAX_SLOT = timedelta(minutes=1440)
+#: Most lengths one appointment type may allow.
+MAX_DURATIONS = 8
+#: The policies an appointment type may set for itself.
+TYPE_POLICIES = ("buffer_before", "buffer_after", "min_notice_minutes")
 #: The largest buffer a provider may have (``POLICY_BOUNDS``).
 MAX_BUFFER = timedelta(
     minutes=max(POLICY_BOUNDS["buffer_before"][1], POLICY_BOUNDS["buffer_after"][1])
@@ -64,3 +69,19 @@ def check_range(lower: datetime, upper: datetime, longest: timedelta) -> None:
 def check_slot_length(name: str, length: timedelta | None) -> None:
     if length is not None and not MIN_SLOT <= length <= MAX_SLOT:
         raise errors.InvalidRequest(f"{name} must be between 5 and 1440 minutes")
+
+
+def check_type(appointment_type: AppointmentType) -> None:
+    """Refuse a blank name, lengths out of bounds or repeated, or a policy out of bounds."""
+    if not appointment_type.name.strip() or len(appointment_type.name) > 200:
+        raise errors.InvalidRequest("name must be 1-200 characters")
+    durations = appointment_type.durations
+    if not 1 <= len(durations) <= MAX_DURATIONS or len(set(durations)) != len(durations):
+        raise errors.InvalidRequest(f"give 1-{MAX_DURATIONS} different durations")
+    for minutes in durations:
+        check_slot_length("duration", timedelta(minutes=minutes))
+    for name in TYPE_POLICIES:
+        low, high = POLICY_BOUNDS[name]
+        value = getattr(appointment_type, name)
+        if value is not None and not low <= value <= high:
+            raise errors.InvalidRequest(f"{name} must be between {low} and {high}")

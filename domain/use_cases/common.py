@@ -13,6 +13,7 @@ from domain.events import Event, EventType, ScheduleChange
 from domain.intervals import Interval
 from domain.model import IDEMPOTENCY_KEY_RETENTION, Appointment, IdempotencyRecord, Provider
 from domain.ports.unit_of_work import UnitOfWork
+from domain.profiles import AppointmentType
 from domain.rules.limits import MAX_BUFFER, MAX_PROVIDERS
 from domain.rules.scheduling import Booked, Schedule, check_booking
 
@@ -22,6 +23,14 @@ def load_provider(uow: UnitOfWork, provider_id: int) -> Provider:
     if provider is None:
         raise errors.ProviderNotFound(provider_id)
     return provider
+
+
+def load_type(uow: UnitOfWork, type_id: int) -> AppointmentType:
+    """The appointment type a request names; an unknown one is refused."""
+    found = uow.appointment_types.get(type_id)
+    if found is None:
+        raise errors.UnknownReference(f"no appointment type has the id {type_id}")
+    return found
 
 
 def provider_with_booked(

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain import errors
 from domain.events import ScheduleChange
 from domain.model import Client, Provider
 from domain.ports.appointments import AppointmentSearch
 from domain.ports.unit_of_work import UnitOfWork
+from domain.profiles import FIELDS, Profile, check_profile
 from domain.rules.limits import POLICY_BOUNDS, check_provider
 from domain.use_cases.common import schedule_changed
 
 _PROVIDER_FIELDS = frozenset({"name", "email", "timezone", "accepts_new_clients", *POLICY_BOUNDS})
+_PROFILE_FIELDS = frozenset(FIELDS.values())
 #: Fields whose change alters the provider's free time (the time zone places the windows).
 _FREE_TIME_FIELDS = (
     "timezone",
@@ -25,11 +27,26 @@ _FREE_TIME_FIELDS = (
 )
 
 
-def create_provider(uow: UnitOfWork, provider: Provider) -> Provider:
+class Profiled(NamedTuple):
+    """A provider with its profile, as the directory answers it."""
+
+    provider: Provider
+    profile: Profile
+
+
+def create_provider(
+    uow: UnitOfWork, provider: Provider, profile: Profile | None = None
+) -> Provider:
+    """Store a new provider, with ``profile`` (default: an empty one)."""
     check_provider(provider)
+    if profile is not None:
+        check_profile(profile)
     with uow:
         uow.lock_for_writing()
         provider = uow.providers.add(provider)
+        assert provider.id is not None
+        if profile is not None:
+            uow.profiles.replace(provider.id, profile)
         uow.commit()
     return provider
 
@@ -40,28 +57,50 @@ def update_provider(
     changes: dict[str, Any],
     expected: Callable[[Provider], bool] | None = None,
 ) -> Provider:
-    """Change any of the provider's descriptive fields and policies.
+    """``update_profiled``'s provider; ``expected`` checks the provider alone."""
+    check = None if expected is None else (lambda current: expected(current.provider))
+    return update_profiled(uow, provider_id, changes, check).provider
+
+
+def update_profiled(
+    uow: UnitOfWork,
+    provider_id: int,
+    changes: dict[str, Any],
+    expected: Callable[[Profiled], bool] | None = None,
+) -> Profiled:
+    """Change any of the provider's descriptive fields, policies and profile lists (each
+    list given replaces the old one).
 
     With ``expected``, the current provider must satisfy it (If-Match), checked under the
     provider's lock so that no other change slips in between.
     """
-    unknown = set(changes) - _PROVIDER_FIELDS
+    unknown = set(changes) - _PROVIDER_FIELDS - _PROFILE_FIELDS
     if unknown:
         raise errors.InvalidRequest(f"unknown provider fields: {sorted(unknown)}")
+    own = {k: v for k, v in changes.items() if k in _PROVIDER_FIELDS}
+    listed = {k: tuple(sorted(set(v))) for k, v in changes.items() if k in _PROFILE_FIELDS}
     with uow:
         uow.lock_schedules(provider_id)
-        current = uow.providers.get(provider_id)
-        if current is None:
-            raise errors.ProviderNotFound(provider_id)
+        current = _profiled(uow, provider_id)
         if expected is not None and not expected(current):
             raise errors.PreconditionFailed("the provider changed since you read it")
-        changed = replace(current, **changes)
+        changed, profile = replace(current.provider, **own), replace(current.profile, **listed)
         check_provider(changed)
+        check_profile(profile)
         provider = uow.providers.update(changed)
-        if any(getattr(current, f) != getattr(changed, f) for f in _FREE_TIME_FIELDS):
+        if listed:
+            uow.profiles.replace(provider_id, profile)
+        if any(getattr(current.provider, f) != getattr(changed, f) for f in _FREE_TIME_FIELDS):
             schedule_changed(uow, provider_id, ScheduleChange.POLICIES)
         uow.commit()
-    return provider
+    return Profiled(provider, profile)
+
+
+def _profiled(uow: UnitOfWork, provider_id: int) -> Profiled:
+    provider = uow.providers.get(provider_id)
+    if provider is None:
+        raise errors.ProviderNotFound(provider_id)
+    return Profiled(provider, uow.profiles.for_providers([provider_id])[provider_id])
 
 
 def get_provider(uow: UnitOfWork, provider_id: int) -> Provider:
@@ -72,9 +111,22 @@ def get_provider(uow: UnitOfWork, provider_id: int) -> Provider:
     return provider
 
 
+def get_profiled(uow: UnitOfWork, provider_id: int) -> Profiled:
+    with uow:
+        return _profiled(uow, provider_id)
+
+
 def list_providers(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[Provider], int]:
     with uow:
         return uow.providers.list(offset, limit)
+
+
+def list_profiled(uow: UnitOfWork, offset: int, limit: int) -> tuple[list[Profiled], int]:
+    """A page of providers by id with their profiles, and the total count."""
+    with uow:
+        page, total = uow.providers.list(offset, limit)
+        profiles = uow.profiles.for_providers([p.id for p in page if p.id is not None])
+    return [Profiled(p, profiles[p.id]) for p in page if p.id is not None], total
 
 
 def create_client(uow: UnitOfWork, client: Client) -> Client:

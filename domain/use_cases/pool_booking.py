@@ -13,12 +13,15 @@ from domain.intervals import Interval, week_of
 from domain.model import Appointment, Provider
 from domain.ports.clock import Clock
 from domain.ports.unit_of_work import UnitOfWork
+from domain.profiles import AppointmentType, ClientRule, Filters
 from domain.rules.limits import MAX_PROVIDERS, require_aware
 from domain.rules.roster import ranked
 from domain.rules.scheduling import Booked, check_booking
+from domain.rules.types import check_client, type_filters, typed_end, with_type_policies
 from domain.use_cases.common import (
     appointment_changed,
     client_bookings,
+    load_type,
     named_providers,
     remember,
     replay,
@@ -32,40 +35,96 @@ def book_any(
     client_id: int,
     provider_ids: Sequence[int],
     starts_at: datetime,
-    ends_at: datetime,
+    ends_at: datetime | None = None,
     idempotency_key: str | None = None,
+    appointment_type_id: int | None = None,
+    filters: Filters | None = None,
 ) -> Appointment:
     """Book ``[starts_at, ends_at)`` with one provider of the pool for whom it is bookable.
 
-    Every booking rule applies per provider (domain.rules.scheduling.check_booking); among those
-    that pass, the first by ``ranked`` wins, so providers are checked in that order until one
-    passes. Locks the whole pool first, in ascending id order.
+    Only the providers matching ``filters`` (and offering the type, if one is named) are
+    candidates. Every booking rule applies per provider (domain.rules.scheduling.check_booking);
+    among those that pass, the first by ``ranked`` wins, so providers are checked in that
+    order until one passes. Locks the whole pool first, in ascending id order.
     """
-    require_aware(starts_at, ends_at)
-    pool = _pool(provider_ids)
-    request = Interval(starts_at, ends_at)
-    fingerprint = _fingerprint(client_id, pool, request)
+    pool, filters = _pool(provider_ids), filters or Filters()
     with uow:
         uow.lock_pool(pool, client_id)
+        kind = None if appointment_type_id is None else load_type(uow, appointment_type_id)
+        request = _request(kind, starts_at, ends_at)
+        fingerprint = _fingerprint(client_id, pool, request, appointment_type_id, filters)
         now = clock.now()
         if idempotency_key is not None:
             replayed = replay(uow, idempotency_key, fingerprint, now)
             if replayed is not None:
                 return replayed
-        providers = named_providers(uow, pool)
-        client_booked = client_bookings(uow, client_id, request)
-        counts = uow.appointments.scheduled_counts(pool, *week_of(starts_at))
-        client = _Client(client_id, client_booked)
+        providers = _candidates(uow, pool, client_id, kind, filters)
+        client = _Client(client_id, client_bookings(uow, client_id, request))
+        counts = uow.appointments.scheduled_counts(pool, *week_of(request.start))
         chosen = _first_bookable(uow, ranked(providers, counts), client, request, now)
-        assert chosen.id is not None
-        appointment = uow.appointments.add(
-            Appointment(client_id, chosen.id, starts_at, ends_at, created_at=now)
-        )
+        appointment = uow.appointments.add(_appointment(client_id, chosen, request, now, kind))
         if idempotency_key is not None:
             remember(uow, idempotency_key, fingerprint, appointment, now)
         appointment_changed(uow, EventType.APPOINTMENT_BOOKED, appointment, now)
         uow.commit()
     return appointment
+
+
+def _request(
+    kind: AppointmentType | None, starts_at: datetime, ends_at: datetime | None
+) -> Interval:
+    if kind is not None:
+        ends_at = typed_end(kind, starts_at, ends_at)
+    if ends_at is None:
+        raise errors.InvalidRequest("ends_at is required without an appointment type")
+    require_aware(starts_at, ends_at)
+    return Interval(starts_at, ends_at)
+
+
+def _candidates(
+    uow: UnitOfWork,
+    pool: Sequence[int],
+    client_id: int,
+    kind: AppointmentType | None,
+    filters: Filters,
+) -> list[Provider]:
+    """The pool's providers that match the filters and may take the type for this client,
+    under the type's policies; none is a refusal."""
+    providers = named_providers(uow, pool)
+    if kind is not None:
+        filters = type_filters(filters, kind)
+    if filters.asks_profile or filters.accepts_new_clients is not None:
+        matching = set(uow.profiles.matching(filters, pool))
+        providers = [p for p in providers if p.id in matching]
+    if kind is not None and kind.clients is not ClientRule.ANY:
+        returning = uow.appointments.active_with(client_id, [p.id for p in providers if p.id])
+        providers = [p for p in providers if _for_client(kind, p.id in returning)]
+    if not providers:
+        raise errors.TypeNotBookable("no provider of the pool matches the filters and type")
+    return [p if kind is None else with_type_policies(p, kind) for p in providers]
+
+
+def _for_client(kind: AppointmentType, returning: bool) -> bool:
+    try:
+        check_client(kind, returning)
+    except errors.TypeNotBookable:
+        return False
+    return True
+
+
+def _appointment(
+    client_id: int, chosen: Provider, request: Interval, now: datetime, kind: AppointmentType | None
+) -> Appointment:
+    assert chosen.id is not None
+    return Appointment(
+        client_id,
+        chosen.id,
+        request.start,
+        request.end,
+        created_at=now,
+        appointment_type_id=None if kind is None else kind.id,
+        modality=None if kind is None else kind.modality.value,
+    )
 
 
 def _pool(provider_ids: Sequence[int]) -> list[int]:
@@ -75,9 +134,19 @@ def _pool(provider_ids: Sequence[int]) -> list[int]:
     return pool
 
 
-def _fingerprint(client_id: int, pool: Sequence[int], request: Interval) -> str:
+def _fingerprint(
+    client_id: int,
+    pool: Sequence[int],
+    request: Interval,
+    type_id: int | None = None,
+    filters: Filters | None = None,
+) -> str:
     start, end = (moment.astimezone(UTC).isoformat() for moment in request)
-    return f"{client_id}|pool:{','.join(map(str, pool))}|{start}|{end}"
+    asked = "" if type_id is None else f"|type:{type_id}"
+    if filters is not None and filters != Filters():
+        asked += f"|{sorted((k, sorted(v)) for k, v in filters.by_kind().items())}"
+        asked += f"|new:{filters.accepts_new_clients}"
+    return f"{client_id}|pool:{','.join(map(str, pool))}|{start}|{end}{asked}"
 
 
 class _Client(NamedTuple):

@@ -15,10 +15,12 @@ from domain.intervals import Interval, in_us, to_us
 from domain.model import Provider
 from domain.ports.clock import Clock
 from domain.ports.unit_of_work import UnitOfWork
+from domain.profiles import Matched
 from domain.rules.limits import MAX_LIMIT, MAX_ROSTER_RANGE, check_range, check_slot_length
 from domain.rules.offers import Offering, ScheduleOffer, offer_of
 from domain.rules.plans import REACH, WEEK, WeekPlan, plan_version, week_plan, weeks
 from domain.rules.roster import RosterPage, first_slots, page
+from domain.rules.types import with_type_policies
 from domain.use_cases.common import named_providers, schedules_of
 
 #: Plans are kept only for the weeks that start within this of now, where searches gather
@@ -36,10 +38,12 @@ def search_free_slots(
     provider_ids: Sequence[int] | None = None,
     accepts_new_clients: bool | None = None,
     limit: int = 100,
+    matched: Matched | None = None,
 ) -> RosterPage:
-    """The roster slots of the searched providers in ``[lower, upper)``, one page of them."""
+    """The roster slots of the searched providers in ``[lower, upper)``, one page of them;
+    with ``matched``, of the matched providers instead, under the type's policies."""
     _check(lower, upper, duration, step, limit)
-    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients)
+    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients, matched)
     length, every = in_us(duration), in_us(step or duration)
     return page(offers, length, every, to_us(lower), to_us(upper), limit)
 
@@ -54,11 +58,13 @@ def first_free_slots(
     provider_ids: Sequence[int] | None = None,
     accepts_new_clients: bool | None = None,
     limit: int = 100,
+    matched: Matched | None = None,
 ) -> list[tuple[int, Interval]]:
     """Each searched provider's earliest slot in ``[lower, upper)``, by start then provider
-    id, at most ``limit``; providers with none are left out."""
+    id, at most ``limit``; providers with none are left out. ``matched`` as in
+    ``search_free_slots``."""
     _check(lower, upper, duration, step, limit)
-    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients)
+    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients, matched)
     return first_slots(offers, in_us(duration), in_us(step or duration), limit)
 
 
@@ -79,12 +85,13 @@ def _offers(
     upper: datetime,
     provider_ids: Sequence[int] | None,
     accepts_new_clients: bool | None,
+    matched: Matched | None = None,
 ) -> list[Offering]:
     """Each searched provider's offer: from its kept plans, from plans computed now and kept
     (on their second miss, ``PlanCache.admit``), or straight from its schedule."""
     wanted = list(weeks(lower, upper))
     with uow:
-        providers = named_providers(uow, provider_ids, accepts_new_clients)
+        providers = _searched(uow, provider_ids, accepts_new_clients, matched)
         now = clock.now()
         near = wanted[-1] < now + KEPT_AHEAD
         kept, admitted, direct = _sorted(uow, providers, wanted, near)
@@ -100,6 +107,20 @@ def _offers(
     ]
     offers += [ScheduleOffer(pid, s, lower, upper, now) for pid, s in straight.items()]
     return offers
+
+
+def _searched(
+    uow: UnitOfWork,
+    provider_ids: Sequence[int] | None,
+    accepts_new_clients: bool | None,
+    matched: Matched | None,
+) -> list[Provider]:
+    """The providers named, or those matched (docs/DECISIONS.md, "Provider matching")."""
+    if matched is None:
+        return named_providers(uow, provider_ids, accepts_new_clients)
+    found = uow.providers.many(matched.provider_ids) if matched.provider_ids else []
+    kind = matched.appointment_type
+    return found if kind is None else [with_type_policies(p, kind) for p in found]
 
 
 def _sorted(

@@ -33,6 +33,8 @@ def test_booking_answers_201_the_appointment_and_its_location(http, provider, cu
         "canceled_at": None,
         "cancel_reason": None,
         "canceled_by": None,
+        "appointment_type_id": None,
+        "modality": None,
         "sequence": 1,
     }
     assert response.headers["Location"] == f"/appointments/{body['id']}"

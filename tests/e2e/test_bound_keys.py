@@ -70,6 +70,8 @@ def valid_body(method: str, path: str) -> dict[str, Any] | None:
         return None
     if path.endswith("weekly-availability"):
         return {"windows": []}
+    if path.endswith("appointment-types"):
+        return {"appointment_type_ids": []}
     if path.startswith("/providers/") and method == "PATCH":
         return {"name": "x"}
     return SPAN
@@ -99,6 +101,8 @@ def test_a_provider_bound_key_sees_and_changes_only_its_provider(
         ("GET", f"/providers/{q}/time-off/{practice['off_Q']}"),
         ("DELETE", f"/providers/{q}/time-off/{practice['off_Q']}"),
         ("POST", f"/providers/{q}/availability-sync"),
+        ("GET", f"/providers/{q}/appointment-types"),
+        ("PUT", f"/providers/{q}/appointment-types"),
         ("GET", f"/appointments/{practice['DQ']}"),
         ("PATCH", f"/appointments/{practice['DQ']}"),
         ("DELETE", f"/appointments/{practice['DQ']}"),
@@ -134,6 +138,8 @@ def test_a_provider_bound_key_searches_and_books_only_its_provider(
     here = {**elsewhere, "provider_id": practice["P"]}
     assert mine.post("/appointments", json=here).status_code == 201
     assert_problem(mine.post("/providers", json={"name": "New"}), 403, "forbidden")
+    intake = {"name": "Intake", "duration": 60, "modality": "video"}
+    assert_problem(mine.post("/appointment-types", json=intake), 403, "forbidden")
     new = {"name": "Eve", "email": "eve@example.com"}
     assert_problem(mine.post("/clients", json=new), 403, "forbidden")
 
@@ -153,6 +159,7 @@ def test_a_client_bound_key_reads_providers_but_only_its_own_appointments(
         ("GET", f"/clients/{practice['D']}"),
         ("PATCH", f"/providers/{p}"),
         ("PUT", f"/providers/{p}/weekly-availability"),
+        ("PUT", f"/providers/{p}/appointment-types"),
         ("GET", f"/providers/{p}/time-off"),
         ("POST", f"/providers/{p}/availability-sync"),
     ]:

@@ -24,6 +24,11 @@ class TestProviders:
             "min_notice_minutes": 0,
             "horizon_days": None,
             "min_cancel_notice_minutes": 0,
+            "specialties": [],
+            "languages": [],
+            "modalities": [],
+            "licensed_regions": [],
+            "payers": [],
         }
         assert response.headers["Location"] == f"/providers/{body['id']}"
         assert http.get(response.headers["Location"]).get_json() == body

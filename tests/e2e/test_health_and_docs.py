@@ -118,6 +118,17 @@ OPERATIONS |= {
 #: no usable key, a missing scope, a rate limit spent.
 PUBLIC = {("/health", "get"), ("/health/live", "get")}
 BEHIND_A_KEY = {"401", "403", "429"}
+#: Matching (issue 20): appointment types and the types a provider offers.
+OPERATIONS |= {
+    ("/appointment-types", "get"): {"200", "422", "503"},
+    ("/appointment-types", "post"): {"201", "400", "413", "415", "422", "503"},
+    ("/appointment-types/{type_id}", "get"): {"200", "404", "503"},
+    ("/appointment-types/{type_id}", "patch"): {"200", "400", "404", "413", "415", "422", "503"},
+    ("/providers/{provider_id}/appointment-types", "get"): {"200", "404", "503"},
+    ("/providers/{provider_id}/appointment-types", "put"): {
+        *("200", "400", "404", "413", "415", "422", "503"),
+    },
+}
 
 
 def test_the_spec_documents_every_operation_and_its_status_codes(spec):
@@ -168,8 +179,9 @@ def test_the_spec_documents_the_idempotency_key_and_timestamps(spec):
     assert key["in"] == "header" and key["schema"]["maxLength"] == 255
     booking = spec["components"]["schemas"]["Booking"]
     assert booking["properties"]["starts_at"]["format"] == "date-time"
-    # provider_id or provider_ids: exactly one, which the schema's description says.
-    assert set(booking["required"]) == {"starts_at", "ends_at"}  # client_id: see its text
+    # provider_id or provider_ids: exactly one, which the schema's description says; client_id
+    # may come from a client-bound key, ends_at from an appointment type (their descriptions).
+    assert set(booking["required"]) == {"starts_at"}
     assert booking["properties"]["provider_ids"]["maxItems"] == 1000
     assert booking["additionalProperties"] is False
 

@@ -49,6 +49,7 @@ from domain.model import (
     Provider,
 )
 from domain.ports.appointments import AppointmentSearch
+from domain.profiles import AppointmentType, Filters, Modality, Profile
 from domain.use_cases import directory, moves, time_off
 from domain.webhooks import Endpoint, new_secret
 from tests.integration.support import NOW, FixedClock, at, window
@@ -416,9 +417,10 @@ WEBHOOK_TABLES = {
     "webhook_attempts",
     "webhook_attempt_totals",
 }
-
+#: Tables of revisions after 0005 (0008, 0009), gone too below 0005.
 #: Tables later revisions add.
 AFTER_0005 = {"api_keys", "audit_events"}
+AFTER_0005 |= {"provider_attributes", "appointment_types", "provider_appointment_types"}
 
 
 def test_0005_goes_down_to_0004_dropping_only_the_webhook_tables_and_up_again(
@@ -601,3 +603,51 @@ def test_0008_gives_a_populated_database_an_empty_key_table_and_takes_only_it_aw
     assert "api_keys" not in _tables(url_at_0001)
     assert _rows_at_0001(engine_at_0001) == before
     upgrade(url_at_0001)
+
+
+def test_0010_gives_a_populated_database_empty_profiles_and_untyped_appointments(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001, "0009")
+    before = _rows_at_0001(engine_at_0001)
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []
+    assert _rows_at_0001(engine_at_0001) == before
+    with engine_at_0001.connect() as connection:
+        assert _rows(connection, "appointments", ["id", "appointment_type_id", "modality"]) == [
+            (1, None, None),
+            (2, None, None),
+            (3, None, None),
+        ]
+    database = Database(url_at_0001)
+    try:
+        with database.unit_of_work() as uow:
+            assert uow.profiles.for_providers([1, 2]) == {1: Profile(), 2: Profile()}
+            assert uow.appointment_types.offered_by(1) == []
+            assert uow.profiles.matching(Filters(), None) == [1, 2]
+            assert uow.appointments.get(1) == Appointment(1, 1, at(7, 10), at(7, 11), NOW, id=1)
+    finally:
+        database.dispose()
+
+
+def test_0010_goes_down_to_0009_keeping_the_older_data_and_up_again(
+    url_at_0001: str, engine_at_0001: Engine
+) -> None:
+    upgrade(url_at_0001)
+    database = Database(url_at_0001)
+    try:
+        with database.unit_of_work() as uow:
+            uow.profiles.replace(1, Profile.of(languages=["es"], payers=["aetna"]))
+            intake = uow.appointment_types.add(AppointmentType("Intake", (60,), Modality.VIDEO))
+            assert intake.id is not None
+            uow.appointment_types.offer(1, [intake.id])
+            uow.commit()
+        with database.unit_of_work() as uow:
+            assert uow.profiles.matching(Filters(payers=frozenset({"aetna"})), None) == [1]
+    finally:
+        database.dispose()
+    at_head = _rows_at_0001(engine_at_0001)
+    downgrade(url_at_0001, "0009")
+    assert _rows_at_0001(engine_at_0001) == at_head
+    upgrade(url_at_0001)
+    assert _diff(url_at_0001) == []

@@ -17,6 +17,7 @@ from domain.ports.appointments import AppointmentRepository, AppointmentSearch
 from domain.ports.audit import AuditLog
 from domain.ports.delivery import EventOutbox
 from domain.ports.keys import ApiKeyRepository
+from domain.ports.matching import AppointmentTypeRepository, ProfileRepository
 from domain.ports.plans import PlanCache
 from domain.ports.repositories import (
     ClientRepository,
@@ -27,6 +28,7 @@ from domain.ports.repositories import (
     WeeklyWindowRepository,
 )
 from domain.ports.unit_of_work import UnitOfWork
+from domain.profiles import AppointmentType, Filters, Profile
 from domain.rules.feed import RawSlot
 from domain.rules.plans import WeekPlan
 from domain.webhooks import Attempt, Endpoint
@@ -429,6 +431,58 @@ class FakePlans(PlanCache):
         return self.admitting
 
 
+class FakeProfiles(ProfileRepository):
+    def __init__(self, providers: FakeProviders) -> None:
+        self.providers = providers
+        self.rows: dict[int, Profile] = {}
+        self.offers: dict[int, tuple[int, ...]] = {}
+
+    def for_providers(self, provider_ids: Sequence[int]) -> dict[int, Profile]:
+        return {i: self.rows.get(i, Profile()) for i in sorted(set(provider_ids))}
+
+    def replace(self, provider_id: int, profile: Profile) -> None:
+        self.rows[provider_id] = profile
+
+    def matching(self, filters: Filters, provider_ids: Sequence[int] | None) -> list[int]:
+        wanted = set(self.providers.table.rows if provider_ids is None else provider_ids)
+        return [
+            p.id
+            for p in self.providers.many(sorted(wanted))
+            if p.id is not None
+            and filters.matches(self.rows.get(p.id, Profile()), self.offers.get(p.id, ()))
+            and filters.accepts_new_clients in (None, p.accepts_new_clients)
+        ]
+
+
+class FakeAppointmentTypes(AppointmentTypeRepository):
+    def __init__(self, profiles: FakeProfiles) -> None:
+        self.table: _Table[AppointmentType] = _Table()
+        self.offers = profiles.offers
+
+    def get(self, type_id: int) -> AppointmentType | None:
+        return self.table.rows.get(type_id)
+
+    def add(self, appointment_type: AppointmentType) -> AppointmentType:
+        return self.table.insert(appointment_type)
+
+    def update(self, appointment_type: AppointmentType) -> AppointmentType:
+        assert appointment_type.id is not None
+        self.table.rows[appointment_type.id] = appointment_type
+        return appointment_type
+
+    def many(self, type_ids: Sequence[int]) -> list[AppointmentType]:
+        return [self.table.rows[i] for i in sorted(set(type_ids)) if i in self.table.rows]
+
+    def offered_by(self, provider_id: int) -> list[int]:
+        return sorted(self.offers.get(provider_id, ()))
+
+    def offer(self, provider_id: int, type_ids: Sequence[int]) -> None:
+        self.offers[provider_id] = tuple(sorted(set(type_ids)))
+
+    def list(self, offset: int, limit: int) -> tuple[list[AppointmentType], int]:
+        return self.table.page(offset, limit)
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Writes go straight to the fakes; ``committed`` and ``locks`` record what happened.
 
@@ -447,6 +501,8 @@ class FakeUnitOfWork(UnitOfWork):
         self.webhooks = FakeWebhooks()
         self.plans = FakePlans()
         self.keys = FakeKeys()
+        self.profiles = FakeProfiles(self.providers)
+        self.appointment_types = FakeAppointmentTypes(self.profiles)
         self.committed = 0
         self.write_locked = False
         self.locks: list[tuple[int, int | None]] = []
@@ -463,6 +519,9 @@ class FakeUnitOfWork(UnitOfWork):
             self.outbox.recorded,
             self.webhooks.table.rows,
             self.keys.table.rows,
+            self.profiles.rows,
+            self.profiles.offers,
+            self.appointment_types.table.rows,
         ]
 
     def __enter__(self) -> FakeUnitOfWork:

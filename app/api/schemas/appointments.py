@@ -16,6 +16,7 @@ from marshmallow import (
 from app.access.authentication import current_grant
 from app.api.fields import (
     Id,
+    StrictBoolean,
     UtcDateTime,
     format_utc,
     text,
@@ -25,6 +26,7 @@ from app.api.schemas.common import (
     RangeQuerySchema,
     require_order,
 )
+from app.api.schemas.filters import NAMES, BodyFilters
 from app.api.schemas.lean import LeanSchema
 from domain.model import MAX_REASON_LENGTH, AppointmentStatus, CanceledBy
 from domain.rules.limits import MAX_PROVIDERS
@@ -53,6 +55,19 @@ class AppointmentSchema(LeanSchema):
         allow_none=True,
         metadata={"description": "Who canceled it, as given when canceling; else null."},
     )
+    appointment_type_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The appointment type booked; null if booked without one."},
+    )
+    modality = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The booked type's modality (`in_person`, `video`, `phone`); null "
+            "without a type.",
+        },
+    )
     sequence = fields.Integer(
         required=True,
         metadata={
@@ -76,6 +91,8 @@ class AppointmentSchema(LeanSchema):
             "canceled_at": None if canceled_at is None else format_utc(canceled_at),
             "cancel_reason": obj.cancel_reason,
             "canceled_by": None if canceled_by is None else canceled_by.value,
+            "appointment_type_id": obj.appointment_type_id,
+            "modality": obj.modality,
             "sequence": obj.sequence,
         }
 
@@ -83,7 +100,7 @@ class AppointmentSchema(LeanSchema):
 _CLIENT_MISSING = "Missing data for required field (a key bound to a client fills it in)."
 
 
-class BookingSchema(Schema):
+class BookingSchema(BodyFilters):  # type: ignore[valid-type,misc]
     client_id = Id(
         metadata={
             "description": "The client booking. Required, except with a key bound to a client, "
@@ -103,8 +120,26 @@ class BookingSchema(Schema):
             "example": [1, 2, 3],
         },
     )
+    appointment_type_id = Id(
+        metadata={
+            "description": "Book this appointment type: the provider (for a pool, each "
+            "candidate) must offer it in its modality, it must be for this client (`clients`), "
+            "and its policies replace the provider's; the appointment records it and its "
+            "modality."
+        }
+    )
     starts_at = UtcDateTime(required=True)
-    ends_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(
+        metadata={
+            "description": "Required without `appointment_type_id`; with it, the type's "
+            "default length if left out, else it must give one of the type's lengths."
+        }
+    )
+    accepts_new_clients = StrictBoolean(
+        metadata={
+            "description": "With `provider_ids`: only providers open (or closed) to new clients."
+        }
+    )
 
     @validates_schema
     def _ordered(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
@@ -123,6 +158,11 @@ class BookingSchema(Schema):
         given = [name for name in ("provider_id", "provider_ids") if name in data]
         if len(given) != 1:
             raise ValidationError("Give exactly one of provider_id and provider_ids.")
+        if "ends_at" not in data and "appointment_type_id" not in data:
+            raise ValidationError("Required without appointment_type_id.", "ends_at")
+        filters = [*NAMES.values(), "accepts_new_clients"]
+        if "provider_id" in data and any(name in data for name in filters):
+            raise ValidationError("Filters choose among provider_ids, not one provider_id.")
 
 
 class RescheduleSchema(Schema):

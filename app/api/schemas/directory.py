@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import (
     Schema,
     fields,
+    pre_dump,
     validate,
 )
 
@@ -20,6 +21,8 @@ from app.api.fields import (
 from app.api.schemas.common import (
     timezone,
 )
+from app.api.schemas.profiles import code_list, code_list_out
+from domain.profiles import Kind
 from domain.rules.limits import POLICY_BOUNDS
 
 # --- providers and clients --------------------------------------------------------------
@@ -77,6 +80,20 @@ class ProviderSchema(Schema):
     min_notice_minutes = _policy_out("min_notice_minutes")
     horizon_days = _policy_out("horizon_days")
     min_cancel_notice_minutes = _policy_out("min_cancel_notice_minutes")
+    specialties = code_list_out(Kind.SPECIALTY)
+    languages = code_list_out(Kind.LANGUAGE)
+    modalities = code_list_out(Kind.MODALITY)
+    licensed_regions = code_list_out(Kind.REGION)
+    payers = code_list_out(Kind.PAYER)
+
+    @pre_dump
+    def _flatten(self, obj: Any, **_kwargs: Any) -> Any:
+        """A provider with its profile (directory.Profiled) is dumped as one object."""
+        provider, profile = obj
+        return {
+            **{name: getattr(provider, name) for name in provider.__slots__},
+            **{name: getattr(profile, name) for name in profile.__slots__},
+        }
 
 
 class ProviderCreateSchema(Schema):
@@ -89,6 +106,11 @@ class ProviderCreateSchema(Schema):
     min_notice_minutes = _policy("min_notice_minutes", load_default=0)
     horizon_days = _policy("horizon_days", load_default=None)
     min_cancel_notice_minutes = _policy("min_cancel_notice_minutes", load_default=0)
+    specialties = code_list(Kind.SPECIALTY, load_default=list)
+    languages = code_list(Kind.LANGUAGE, load_default=list)
+    modalities = code_list(Kind.MODALITY, load_default=list)
+    licensed_regions = code_list(Kind.REGION, load_default=list)
+    payers = code_list(Kind.PAYER, load_default=list)
 
 
 class ProviderPatchSchema(Schema):
@@ -101,6 +123,11 @@ class ProviderPatchSchema(Schema):
     min_notice_minutes = _policy("min_notice_minutes")
     horizon_days = _policy("horizon_days")
     min_cancel_notice_minutes = _policy("min_cancel_notice_minutes")
+    specialties = code_list(Kind.SPECIALTY)
+    languages = code_list(Kind.LANGUAGE)
+    modalities = code_list(Kind.MODALITY)
+    licensed_regions = code_list(Kind.REGION)
+    payers = code_list(Kind.PAYER)
 
 
 class ClientSchema(Schema):

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate, validates_schema
 from app.api.fields import Id, StrictBoolean, StrictInteger, UtcDateTime, in_utc
 from app.api.schemas.availability import SlotRangeQuerySchema, minutes, range_end
 from app.api.schemas.common import require_order
+from app.api.schemas.filters import BodyFilters, QueryFilters
 from app.api.schemas.lean import LeanSchema
 from domain.rules.limits import MAX_LIMIT, MAX_PROVIDERS
 
@@ -22,7 +23,11 @@ _STEP = (
     "the provider's grid as in `GET /providers/{provider_id}/availabilities`."
 )
 _FROM = "2026-12-07T00:00:00Z"
-_DURATION = {"description": "Minutes each slot lasts.", "example": 30}
+_DURATION = {
+    "description": "Minutes each slot lasts. Required, except with `appointment_type_id`: "
+    "then the type's default length if left out, else one of the type's lengths.",
+    "example": 30,
+}
 _IDS = (
     "Search only these providers; every provider if absent. An unknown id is a 422 that names it."
 )
@@ -51,9 +56,9 @@ def _ids(description: str, strict: bool, **kwargs: Any) -> fields.List[Any]:
     )
 
 
-class RosterQuerySchema(SlotRangeQuerySchema):
+class RosterQuerySchema(SlotRangeQuerySchema, QueryFilters):  # type: ignore[valid-type,misc]
     upper = range_end(31)
-    duration = minutes(_DURATION, required=True)
+    duration = minutes(_DURATION)
     step = minutes({"description": _STEP, "example": 15})
     provider_ids = _ids(f"{_IDS} Repeat it, up to 1,000 times.", False, data_key="provider_id")
     accepts_new_clients = fields.Boolean(
@@ -66,10 +71,10 @@ class FirstQuerySchema(RosterQuerySchema):
     limit = _limit(_FIRST_LIMIT, strict=False)
 
 
-class RosterSearchSchema(Schema):
+class RosterSearchSchema(BodyFilters):  # type: ignore[valid-type,misc]
     lower = UtcDateTime(data_key="from", required=True, metadata={"example": _FROM})
     upper = range_end(31)
-    duration = minutes(_DURATION, required=True, strict=True)
+    duration = minutes(_DURATION, strict=True)
     step = minutes({"description": _STEP, "example": 15}, strict=True)
     provider_ids = _ids(f"{_IDS} 1-1,000 ids.", True)
     accepts_new_clients = StrictBoolean(metadata={"description": _NEW})
