@@ -50,7 +50,7 @@ class Offer:
             bounds = self._bounds(plan, after, before)
             if bounds is not None:
                 first = bisect_right(plan.ends, bounds[0])
-                found += grid_starts(plan.free, plan.around, duration, step, bounds, first)
+                found += grid_starts(plan, duration, step, bounds, first)
         return found
 
     def first(self, duration: int, step: int) -> int | None:
@@ -59,9 +59,8 @@ class Offer:
             bounds = self._bounds(plan, self.low, self.high)
             if bounds is None:
                 continue
-            for index in range(bisect_right(plan.ends, bounds[0]), len(plan.free)):
-                span, around = plan.free[index : index + 1], plan.around[index : index + 1]
-                found = grid_starts(span, around, duration, step, bounds)
+            for index in range(bisect_right(plan.ends, bounds[0]), len(plan.starts)):
+                found = grid_starts(plan, duration, step, bounds, index, index + 1)
                 if found:
                     return found[0]
         return None
