@@ -44,11 +44,16 @@ class Offer:
     high: int
 
     def starts(self, duration: int, step: int, after: int, before: int) -> list[int]:
-        """The offered starts in ``[after, before)``, in order."""
+        """The offered starts in ``[after, before)``, in order: each week's from its plan."""
+        low, high = self.low, self.high
+        after, before = max(after, low), min(before, high)
         found: list[int] = []
         for plan in self.plans:
-            bounds = self._bounds(plan, after, before)
-            if bounds is not None:
+            week = plan.week
+            if week >= before:
+                break
+            if week + _WEEK > after:
+                bounds = (max(after, week), min(before, week + _WEEK), high)
                 first = bisect_right(plan.ends, bounds[0])
                 found += grid_starts(plan, duration, step, bounds, first)
         return found

@@ -30,7 +30,7 @@ REACH = timedelta(days=1)
 class WeekPlan:
     """A ``Grid`` (domain/rules/grid.py) of sorted, disjoint open time in ``[week, week + 8
     days)`` and the week's openings, in arrays of integer microseconds: a kept plan costs
-    about a kilobyte, not the several of lists of tuples (docs/DECISIONS.md, "Roster
+    about 1.4 kB, not the 7 kB of lists of tuples (docs/DECISIONS.md, "Roster
     search")."""
 
     week: int
