@@ -44,13 +44,18 @@ class Offer:
     high: int
 
     def starts(self, duration: int, step: int, after: int, before: int) -> list[int]:
-        """The offered starts in ``[after, before)``, in order."""
+        """The offered starts in ``[after, before)``, in order: each week's from its plan."""
+        low, high = self.low, self.high
+        after, before = max(after, low), min(before, high)
         found: list[int] = []
         for plan in self.plans:
-            bounds = self._bounds(plan, after, before)
-            if bounds is not None:
+            week = plan.week
+            if week >= before:
+                break
+            if week + _WEEK > after:
+                bounds = (max(after, week), min(before, week + _WEEK), high)
                 first = bisect_right(plan.ends, bounds[0])
-                found += grid_starts(plan.free, plan.around, duration, step, bounds, first)
+                found += grid_starts(plan, duration, step, bounds, first)
         return found
 
     def first(self, duration: int, step: int) -> int | None:
@@ -59,9 +64,8 @@ class Offer:
             bounds = self._bounds(plan, self.low, self.high)
             if bounds is None:
                 continue
-            for index in range(bisect_right(plan.ends, bounds[0]), len(plan.free)):
-                span, around = plan.free[index : index + 1], plan.around[index : index + 1]
-                found = grid_starts(span, around, duration, step, bounds)
+            for index in range(bisect_right(plan.ends, bounds[0]), len(plan.starts)):
+                found = grid_starts(plan, duration, step, bounds, index, index + 1)
                 if found:
                     return found[0]
         return None

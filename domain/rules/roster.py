@@ -8,6 +8,7 @@ groups them, pages them, picks each provider's first and picks a provider of a p
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,7 +53,7 @@ def page(
     (``_next_span``; docs/DECISIONS.md, "Roster search"): the cost follows the page, not the
     range.
     """
-    by_start: dict[int, list[int]] = {}
+    by_start: defaultdict[int, list[int]] = defaultdict(list)
     offers = sorted(offers, key=lambda offer: offer.provider_id)
     after, span, known = lower, _DAY, 0
     while after < upper and len(by_start) <= limit:
@@ -60,11 +61,7 @@ def page(
         for offer in offers:
             provider_id = offer.provider_id
             for start in offer.starts(duration, step, after, before):
-                found = by_start.get(start)
-                if found is None:
-                    by_start[start] = [provider_id]
-                else:
-                    found.append(provider_id)
+                by_start[start].append(provider_id)
         span = _next_span(before - after, len(by_start) - known, limit + 1 - len(by_start))
         after, known = before, len(by_start)
     starts = sorted(by_start)

@@ -20,12 +20,16 @@ from domain.rules.limits import MAX_LIMIT, MAX_ROSTER_RANGE, check_range, check_
 from domain.rules.offers import Offering, ScheduleOffer, offer_of
 from domain.rules.plans import REACH, WEEK, WeekPlan, plan_version, week_plan, weeks
 from domain.rules.roster import RosterPage, first_slots, page
+from domain.rules.scheduling import Schedule
 from domain.rules.types import with_type_policies
 from domain.use_cases.common import named_providers, schedules_of
 
 #: Plans are kept only for the weeks that start within this of now, where searches gather
 #: (docs/DECISIONS.md, "Roster search"); farther weeks are computed straight.
 KEPT_AHEAD = timedelta(weeks=6)
+#: What is read first of the providers whose slots are computed straight: a page usually ends
+#: in it (docs/DECISIONS.md, "Roster search").
+FIRST_SPAN = timedelta(days=1)
 
 
 def search_free_slots(
@@ -41,11 +45,26 @@ def search_free_slots(
     matched: Matched | None = None,
 ) -> RosterPage:
     """The roster slots of the searched providers in ``[lower, upper)``, one page of them;
-    with ``matched``, of the matched providers instead, under the type's policies."""
+    with ``matched``, of the matched providers instead, under the type's policies.
+
+    Providers without plans are read over the range's first day first, and over the whole
+    range only if that day's slots do not fill the page (docs/DECISIONS.md, "Roster search").
+    """
     _check(lower, upper, duration, step, limit)
-    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients, matched)
     length, every = in_us(duration), in_us(step or duration)
-    return page(offers, length, every, to_us(lower), to_us(upper), limit)
+    with uow:
+        now = clock.now()
+        planned, direct = _planned(
+            uow, now, lower, upper, provider_ids, accepts_new_clients, matched
+        )
+        for until in _reads(lower, upper, duration, bool(direct)):
+            straight = schedules_of(uow, direct, lower, until)
+            offers = planned + [ScheduleOffer(i, s, lower, until, now) for i, s in straight.items()]
+            cut = upper if until == upper else until - duration
+            found = page(offers, length, every, to_us(lower), to_us(cut), limit)
+            if found.next_from is not None:
+                break
+    return found
 
 
 def first_free_slots(
@@ -64,7 +83,13 @@ def first_free_slots(
     id, at most ``limit``; providers with none are left out. ``matched`` as in
     ``search_free_slots``."""
     _check(lower, upper, duration, step, limit)
-    offers = _offers(uow, clock, lower, upper, provider_ids, accepts_new_clients, matched)
+    with uow:
+        now = clock.now()
+        offers, direct = _planned(
+            uow, now, lower, upper, provider_ids, accepts_new_clients, matched
+        )
+        straight = schedules_of(uow, direct, lower, upper)
+    offers += [ScheduleOffer(pid, s, lower, upper, now) for pid, s in straight.items()]
     return first_slots(offers, in_us(duration), in_us(step or duration), limit)
 
 
@@ -78,35 +103,52 @@ def _check(
         raise errors.InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
 
 
-def _offers(
+def _reads(lower: datetime, upper: datetime, duration: timedelta, direct: bool) -> list[datetime]:
+    """Where the reads of the providers without plans end: the first day (or twice the
+    duration), then the whole range; the whole range at once when there are none."""
+    first = lower + max(FIRST_SPAN, 2 * duration)
+    return [first, upper] if direct and first < upper else [upper]
+
+
+def _planned(
     uow: UnitOfWork,
-    clock: Clock,
+    now: datetime,
     lower: datetime,
     upper: datetime,
     provider_ids: Sequence[int] | None,
     accepts_new_clients: bool | None,
     matched: Matched | None = None,
-) -> list[Offering]:
-    """Each searched provider's offer: from its kept plans, from plans computed now and kept
-    (on their second miss, ``PlanCache.admit``), or straight from its schedule."""
+) -> tuple[list[Offering], list[Provider]]:
+    """The offers of the searched providers whose plans are kept, or computed now and kept
+    (on their second miss, ``PlanCache.admit``), and the providers to compute straight."""
     wanted = list(weeks(lower, upper))
-    with uow:
-        providers = _searched(uow, provider_ids, accepts_new_clients, matched)
-        now = clock.now()
-        near = wanted[-1] < now + KEPT_AHEAD
-        kept, admitted, direct = _sorted(uow, providers, wanted, near)
-        schedules = schedules_of(uow, admitted, wanted[0], wanted[-1] + WEEK + REACH)
-        straight = schedules_of(uow, direct, lower, upper)
-    for provider in admitted:
-        assert provider.id is not None
-        kept[provider.id] = [week_plan(schedules[provider.id], week) for week in wanted]
-        for week, plan in zip(wanted, kept[provider.id], strict=True):
-            uow.plans.put(provider.id, week, plan_version(provider), plan)
+    providers = _searched(uow, provider_ids, accepts_new_clients, matched)
+    near = wanted[-1] < now + KEPT_AHEAD
+    kept, direct = _sorted(uow, providers, wanted, near)
+    missed = {week for plans in kept.values() for week, plan in plans.items() if plan is None}
+    if missed:
+        admitted = [p for p in providers if p.id in kept and None in kept[p.id].values()]
+        schedules = schedules_of(uow, admitted, min(missed), max(missed) + WEEK + REACH)
+        for provider in admitted:
+            assert provider.id is not None
+            _compute(uow, provider, schedules[provider.id], kept[provider.id])
     offers: list[Offering] = [
-        offer_of(p, kept[p.id], lower, upper, now) for p in providers if p.id in kept
+        offer_of(p, [plan for plan in kept[p.id].values() if plan is not None], lower, upper, now)
+        for p in providers
+        if p.id in kept
     ]
-    offers += [ScheduleOffer(pid, s, lower, upper, now) for pid, s in straight.items()]
-    return offers
+    return offers, direct
+
+
+def _compute(
+    uow: UnitOfWork, provider: Provider, schedule: Schedule, plans: dict[datetime, WeekPlan | None]
+) -> None:
+    """Compute and keep the missed ``plans`` of ``provider``."""
+    assert provider.id is not None
+    for week, plan in plans.items():
+        if plan is None:
+            plans[week] = computed = week_plan(schedule, week)
+            uow.plans.put(provider.id, week, plan_version(provider), computed)
 
 
 def _searched(
@@ -125,21 +167,19 @@ def _searched(
 
 def _sorted(
     uow: UnitOfWork, providers: Sequence[Provider], wanted: list[datetime], near: bool
-) -> tuple[dict[int, list[WeekPlan]], list[Provider], list[Provider]]:
-    """The providers whose plans for the ``wanted`` weeks are kept (with them), those whose
-    missed plans are to be computed and kept (only ``near`` weeks are), and those to compute
-    straight."""
-    kept: dict[int, list[WeekPlan]] = {}
-    admitted, direct = [], []
+) -> tuple[dict[int, dict[datetime, WeekPlan | None]], list[Provider]]:
+    """The providers whose plans for the ``wanted`` weeks are kept or are to be computed and
+    kept (None for those; only ``near`` weeks are, each on its second miss), and those to
+    compute straight."""
+    kept: dict[int, dict[datetime, WeekPlan | None]] = {}
+    direct = []
     for provider in providers:
         assert provider.id is not None
         version = plan_version(provider)
-        cached = [uow.plans.get(provider.id, week, version) for week in wanted]
-        plans = [plan for plan in cached if plan is not None]
-        if len(plans) == len(wanted):
+        plans = {week: uow.plans.get(provider.id, week, version) for week in wanted}
+        missed = [week for week, plan in plans.items() if plan is None]
+        if not missed or (near and all([uow.plans.admit(provider.id, w) for w in missed])):
             kept[provider.id] = plans
-        elif near and all([uow.plans.admit(provider.id, week) for week in wanted]):
-            admitted.append(provider)
         else:
             direct.append(provider)
-    return kept, admitted, direct
+    return kept, direct

@@ -3,6 +3,7 @@ version it was kept with, and memory stays bounded."""
 
 from __future__ import annotations
 
+from array import array
 from datetime import UTC, datetime, timedelta
 
 from adapters.sqlalchemy.plans import PlanMemo
@@ -12,7 +13,8 @@ MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
 
 
 def plan(n: int) -> WeekPlan:
-    return WeekPlan(n, [(n, n + 10)], [n + 10], [((n, n + 10),)])
+    ends, around, opened = array("q", [n + 10]), array("i", [0, 1]), array("q", [n, n + 10])
+    return WeekPlan(n, array("q", [n]), ends, around, opened)
 
 
 def test_a_plan_is_served_under_its_version_only():
