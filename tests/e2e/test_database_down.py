@@ -107,6 +107,7 @@ class Ids:
     removed_webhook: int = 2  # DELETE removes this one; the others use the first
     api_key: int = 2  # the server's own key is 1: the others are issued by seed()
     removed_api_key: int = 3
+    appointment_type: int = 1
 
 
 #: The documented operations that never read the database: they answer 200 throughout.
@@ -202,6 +203,27 @@ def valid_requests(ids: Ids, n: int) -> dict[tuple[str, str], tuple[str, Any, in
         ("GET", "/timezones"): ("/timezones", None, 200),
         **webhook_requests(ids, n),
         **key_requests(ids),
+        **type_requests(ids),
+    }
+
+
+INTAKE = {"name": "Video intake", "duration": 30, "modality": "video"}
+
+
+def type_requests(ids: Ids) -> dict[tuple[str, str], tuple[str, Any, int]]:
+    kind = f"/appointment-types/{ids.appointment_type}"
+    offered = f"/providers/{ids.provider}/appointment-types"
+    return {
+        ("GET", "/appointment-types"): ("/appointment-types", None, 200),
+        ("POST", "/appointment-types"): ("/appointment-types", INTAKE, 201),
+        ("GET", "/appointment-types/{type_id}"): (kind, None, 200),
+        ("PATCH", "/appointment-types/{type_id}"): (kind, {"name": "Intake"}, 200),
+        ("GET", "/providers/{provider_id}/appointment-types"): (offered, None, 200),
+        ("PUT", "/providers/{provider_id}/appointment-types"): (
+            offered,
+            {"appointment_type_ids": [ids.appointment_type]},
+            200,
+        ),
     }
 
 
@@ -285,7 +307,8 @@ def seed(live: Server) -> Ids:
         blocks.append(reply.body["id"])
     hooks = [_created(live, "/webhooks", HOOK) for _ in range(2)]
     keys = [_created(live, "/api-keys", {"name": "k", "scopes": ["audit:read"]}) for _ in "ab"]
-    return Ids(provider, client, booked[0], booked[1], blocks[0], blocks[1], *hooks, *keys)
+    kind = _created(live, "/appointment-types", INTAKE)
+    return Ids(provider, client, booked[0], booked[1], blocks[0], blocks[1], *hooks, *keys, kind)
 
 
 def _created(live: Server, path: str, body: Any) -> int:
