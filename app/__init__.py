@@ -30,7 +30,11 @@ def create_app(
     install(
         app,
         Services(
-            database=Database(config.database_url, render=AppointmentSchema().dump),
+            database=Database(
+                config.database_url,
+                render=AppointmentSchema().dump,
+                audit_synced=config.audit_sync_reads,
+            ),
             clock=clock or SystemClock(),
             feed=CalendlyFixtureFeed(config.calendly_fixture_path),
             feed_path=config.calendly_fixture_path,

@@ -42,14 +42,16 @@ class Config:
     #: prometheus_client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR), set by
     #: gunicorn.conf.py; None in a single process (tests, commands).
     metrics_dir: str | None = None
+    #: Whether each read's audit event waits for the disk (docs/DECISIONS.md, "Audit trail").
+    audit_sync_reads: bool = False
     webhooks: WebhookConfig = field(default_factory=lambda: WebhookConfig())
     rate_limits: RateLimitConfig = field(default_factory=lambda: RateLimitConfig())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         """Read DATABASE_URL, CALENDLY_FIXTURE_PATH, MAX_CONTENT_LENGTH (bytes), LOG_FORMAT,
-        LOG_LEVEL, METRICS_ENABLED, PROMETHEUS_MULTIPROC_DIR, the WEBHOOK_* settings
-        (WebhookConfig) and the RATELIMIT_* settings (RateLimitConfig)."""
+        LOG_LEVEL, METRICS_ENABLED, PROMETHEUS_MULTIPROC_DIR, AUDIT_SYNC_READS, the WEBHOOK_*
+        settings (WebhookConfig) and the RATELIMIT_* settings (RateLimitConfig)."""
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -59,6 +61,7 @@ class Config:
             log_level=_choice(env, "LOG_LEVEL", LOG_LEVELS, "info"),
             metrics_enabled=_flag(env, "METRICS_ENABLED", default=True),
             metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            audit_sync_reads=_flag(env, "AUDIT_SYNC_READS", default=False),
             webhooks=WebhookConfig.from_env(env),
             rate_limits=RateLimitConfig.from_env(env),
         )

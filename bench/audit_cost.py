@@ -35,9 +35,11 @@ def build(url: str) -> tuple[Any, dict[str, str], int, int]:
     from app import create_app
     from app.api.api_keys import issue
     from app.config import Config
+    from bench.servers import UNREACHED_RATELIMITS
     from domain.access import SCOPES
 
-    app = create_app(Config.from_env({"DATABASE_URL": url, "LOG_LEVEL": "warning"}))
+    settings = {"DATABASE_URL": url, "LOG_LEVEL": "warning", **UNREACHED_RATELIMITS}
+    app = create_app(Config.from_env(settings))
     with app.app_context():
         secret = issue("bench", list(SCOPES))[1]
     headers = {"Authorization": f"Bearer {secret}"}

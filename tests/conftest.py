@@ -27,6 +27,20 @@ DATABASES = [
 ]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop the runs of an ``only_on(name)`` test on the other database: what a test proves of
+    one database is not skipped on the other, it is not a test there."""
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("only_on")
+        params = getattr(item, "callspec", None)
+        name = params.params.get("database_url") if params else None
+        (dropped if marker and name and name not in marker.args else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to head once per session, copied for each test."""

@@ -12,11 +12,12 @@ import heapq
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Row, Select, func, insert, select, true
+from sqlalchemy import ColumnElement, Engine, Row, Select, bindparam, func, insert, select, true
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from adapters.sqlalchemy import prepared
 from adapters.sqlalchemy.errors import translated
-from adapters.sqlalchemy.gateway import BEGIN_OPTION
+from adapters.sqlalchemy.held import HeldConnection
 from adapters.sqlalchemy.queries import Query
 from adapters.sqlalchemy.tables import audit_events
 from domain import audit
@@ -24,6 +25,9 @@ from domain.audit import AuditEvent, AuditQuery
 from domain.ports.audit import AuditLog
 
 INSERT_EVENT = insert(audit_events)
+_COLUMNS = [c.name for c in audit_events.columns if c.name != "id"]
+#: The edge's append, compiled once, run on the driver's cursor (adapters/sqlalchemy/prepared.py).
+APPEND = prepared.Prepared(INSERT_EVENT.values({name: bindparam(name) for name in _COLUMNS}))
 #: The table whose inserted rows a change's event names, by resource.
 RESOURCE_TABLES = {
     audit.APPOINTMENT: "appointments",
@@ -95,20 +99,19 @@ def _matching(query: AuditQuery) -> ColumnElement[bool]:
 class SqlAuditLog(AuditLog):
     """Appends to ``writer`` (one statement, its own transaction); lists ``sources`` merged."""
 
-    def __init__(self, writer: Engine, sources: Sequence[Engine]) -> None:
+    def __init__(self, writer: Engine, sources: Sequence[Engine], ready: bool) -> None:
         self._writer = writer
         self._sources = list(sources)
-        self._ready = writer in self._sources[:1]  # the main database: Alembic made the table
+        self._ready = ready  # the main database's table: Alembic made it
+        self._held = HeldConnection(writer)
 
     def append(self, event: AuditEvent) -> None:
+        """One autocommitted INSERT (the writer's engine commits each statement), on a
+        connection each thread keeps: a checkout from the pool would cost a third as much
+        again as the INSERT (docs/DECISIONS.md, "Audit trail")."""
         self._ensure_table()
-        with translated(), self._writer.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                connection.execution_options(**{BEGIN_OPTION: "NONE"})  # the INSERT autocommits
-            else:
-                connection.execution_options(isolation_level="AUTOCOMMIT")
-            query = event_query(event)
-            connection.execute(query.statement, query.params)
+        with translated():
+            prepared.execute(self._held.get(), APPEND, _values(event))
 
     def page(self, query: AuditQuery, offset: int, limit: int) -> tuple[list[AuditEvent], int]:
         self._ensure_table()
@@ -140,6 +143,12 @@ class SqlAuditLog(AuditLog):
     ) -> tuple[Sequence[Row[Any]], int]:
         with translated(), engine.connect() as connection:
             return connection.execute(listed).all(), int(connection.execute(counted).scalar_one())
+
+    def dispose(self) -> None:
+        """Close this thread's kept connection and the pooled ones of every engine."""
+        self._held.close()
+        for engine in {id(e): e for e in (self._writer, *self._sources)}.values():
+            engine.dispose()
 
     def _ensure_table(self) -> None:
         """The SQLite audit file's one table, made on first use (docs/DECISIONS.md); ``IF NOT

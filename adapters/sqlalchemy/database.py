@@ -18,6 +18,7 @@ from adapters.sqlalchemy.audit import SqlAuditLog, side_url
 from adapters.sqlalchemy.deliveries import SqlDeliveryQueue
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.gateway import BEGIN_OPTION
+from adapters.sqlalchemy.held import IDLE_BEFORE_PING_S
 from adapters.sqlalchemy.unit_of_work import ScheduleCaches, SqlAlchemyUnitOfWork
 from adapters.sqlalchemy.webhooks import AppointmentRenderer, plain_appointment
 from domain.audit import AuditContext
@@ -31,8 +32,6 @@ SQLITE_BUSY_TIMEOUT_S = 10
 SQLITE_MMAP_BYTES = 256 * 2**20
 SQLITE_CACHE_KIB = 32 * 2**10
 POSTGRES_CONNECT_TIMEOUT_S = 3
-#: A pooled PostgreSQL connection idle this long is pinged before it is used again.
-IDLE_BEFORE_PING_S = 1.0
 MIGRATIONS = REPO_ROOT / "migrations"
 
 
@@ -51,10 +50,16 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, for_migrations: bool = False) -> Engine:
+def make_engine(
+    url: str, *, for_migrations: bool = False, synced: bool = True, autocommit: bool = False
+) -> Engine:
     """An engine for ``url``; ``for_migrations`` leaves SQLite's foreign keys off and pools nothing.
 
     SQLite batch migrations copy and drop tables, which enforced foreign keys would block.
+    ``synced=False`` commits without waiting for the disk (SQLite ``synchronous=NORMAL``,
+    PostgreSQL ``synchronous_commit=off``), and ``autocommit`` commits each statement on
+    PostgreSQL as the SQLite driver does here: the edge's audit appends (docs/DECISIONS.md,
+    "Audit trail").
     """
     url = normalize_url(url)
     # Statement parameters hold names, e-mails and reasons: never in an error's text, which
@@ -64,11 +69,14 @@ def make_engine(url: str, *, for_migrations: bool = False) -> Engine:
         options["poolclass"] = NullPool
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options)
-        _configure_sqlite(engine, foreign_keys=not for_migrations)
+        _configure_sqlite(engine, foreign_keys=not for_migrations, synced=synced)
         return engine
-    engine = create_engine(
-        url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, **options
-    )
+    connect: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
+    if not synced:
+        connect["options"] = "-c synchronous_commit=off"
+    if autocommit:
+        options["isolation_level"] = "AUTOCOMMIT"
+    engine = create_engine(url, connect_args=connect, **options)
     _ping_when_idle(engine)
     return engine
 
@@ -98,7 +106,7 @@ def _ping_when_idle(engine: Engine) -> None:
             raise sa_exc.DisconnectionError() from exc  # the pool retries with a new connection
 
 
-def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool, synced: bool) -> None:
     """Take transaction control from pysqlite and set durable, concurrent pragmas.
 
     SQLAlchemy's documented recipe ("Enabling Non-Legacy SQLite Transactional Modes"): the
@@ -112,7 +120,7 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA synchronous = {'FULL' if synced else 'NORMAL'}")
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         # Reads through a memory map and a larger page cache cost no durability: they spare a
@@ -134,16 +142,26 @@ class Database:
     ``render`` writes appointments into webhook events as the API answers them.
     """
 
-    def __init__(self, url: str, render: AppointmentRenderer = plain_appointment) -> None:
+    def __init__(
+        self,
+        url: str,
+        render: AppointmentRenderer = plain_appointment,
+        audit_synced: bool = False,
+    ) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
         self.caches = ScheduleCaches()
         self._render = render
         side = side_url(self.url)
         #: SQLite: the audit file the edge's events go to (docs/DECISIONS.md, "Audit trail").
-        self.audit_engine = make_engine(side) if side else None
+        self.audit_engine = make_engine(side, synced=audit_synced) if side else None
         sources = [self.engine] + ([self.audit_engine] if self.audit_engine else [])
-        self._audit_log = SqlAuditLog(self.audit_engine or self.engine, sources)
+        #: Where the edge's events are appended: SQLite's audit file, or on PostgreSQL an
+        #: engine of its own on the same table, each statement committed as it runs.
+        self.audit_writer = self.audit_engine or self.engine
+        if self.engine.dialect.name == "postgresql":
+            self.audit_writer = make_engine(self.url, synced=audit_synced, autocommit=True)
+        self._audit_log = SqlAuditLog(self.audit_writer, sources, ready=not side)
 
     def unit_of_work(
         self, request_id: str | None = None, audit: AuditContext | None = None
@@ -195,5 +213,4 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
-        if self.audit_engine is not None:
-            self.audit_engine.dispose()
+        self._audit_log.dispose()

@@ -1,4 +1,4 @@
-"""Hot reads compiled once by SQLAlchemy and run on the driver's own cursor.
+"""Hot statements compiled once by SQLAlchemy and run on the driver's own cursor.
 
 SQLAlchemy's ``Connection.execute`` costs ~75 µs of CPU per statement on SQLite and ~150 µs
 on PostgreSQL beyond the driver's own work (cache key, execution context, result wrapping),
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Connection, Dialect, Select
+from sqlalchemy import CompoundSelect, Connection, Dialect, Insert, Select
 from sqlalchemy import exc as sa_exc
 
 Processor = Callable[[Any], Any] | None
@@ -56,11 +56,12 @@ class _Compiled:
 
 class Prepared:
     """A SELECT whose rows come back as tuples processed by its columns' types; ``index``
-    names the columns' positions, and ``named(row)`` gives one row attribute access."""
+    names the columns' positions, and ``named(row)`` gives one row attribute access. An
+    INSERT without RETURNING is run by ``execute``."""
 
-    def __init__(self, statement: Select[Any] | CompoundSelect[Any]) -> None:
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any] | Insert) -> None:
         self.statement = statement
-        keys = [str(column.key) for column in statement.selected_columns]
+        keys = [str(column.key) for column in statement.exported_columns]
         self.index = {key: i for i, key in enumerate(keys)}
         self._row: Any = namedtuple("Row", keys)  # type: ignore[misc]
         self._by_dialect: dict[str, _Compiled] = {}
@@ -82,7 +83,7 @@ class Prepared:
         }
         processors = (
             column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in self.statement.selected_columns
+            for column in self.statement.exported_columns
         )
         results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
         return _Compiled(compiled.string, compiled, compiled.positiontup, binds, results)
@@ -90,6 +91,17 @@ class Prepared:
 
 def fetch(connection: Connection, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
     """``prepared``'s rows with ``params``, on ``connection``'s current transaction, if any."""
+    rows: list[Any] = _run(connection, prepared, params, rows=True)
+    return rows
+
+
+def execute(connection: Connection, prepared: Prepared, params: Mapping[str, Any]) -> None:
+    """Run ``prepared`` (a write without RETURNING) with ``params``, on ``connection``'s
+    current transaction, if any; else the driver's own (autocommit on these engines)."""
+    _run(connection, prepared, params, rows=False)
+
+
+def _run(connection: Connection, prepared: Prepared, params: Mapping[str, Any], rows: bool) -> Any:
     dialect = connection.dialect
     compiled = prepared.compiled(dialect)
     arguments = compiled.arguments(params)
@@ -99,7 +111,7 @@ def fetch(connection: Connection, prepared: Prepared, params: Mapping[str, Any])
     try:
         events.before_cursor_execute(connection, cursor, compiled.sql, arguments, None, False)
         cursor.execute(compiled.sql, arguments)
-        raw = cursor.fetchall()
+        raw = cursor.fetchall() if rows else ()
         events.after_cursor_execute(connection, cursor, compiled.sql, arguments, None, False)
     except dialect.loaded_dbapi.Error as exc:
         invalidated = dialect.is_disconnect(exc, dbapi_connection, cursor)

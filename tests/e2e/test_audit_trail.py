@@ -380,13 +380,12 @@ def test_every_protected_operation_of_the_document_has_an_audit_policy(http: Fla
     assert operations == set(POLICY)
 
 
+@pytest.mark.only_on("sqlite")
 def test_on_sqlite_an_audited_read_does_not_wait_for_a_booking_holding_the_write_lock(
-    app: Flask, http: FlaskClient, customer: dict[str, Any], database_url: str
+    app: Flask, http: FlaskClient, customer: dict[str, Any]
 ) -> None:
     import time
 
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the write lock and the audit file are SQLite's")
     with app.app_context():
         engine = services().database.engine
     holder = engine.raw_connection()

@@ -148,11 +148,10 @@ def test_appended_events_list_newest_first_merged_with_the_changes_events(
     assert log.page(AuditQuery(resource="appointment"), 0, 10) == ([], 0)
 
 
+@pytest.mark.only_on("sqlite")
 def test_on_sqlite_the_edge_writes_to_the_audit_file_beside_the_database(
-    database: Database, database_url: str
+    database: Database,
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL keeps every event in the one table")
     database.audit_log().append(_an_event())
     assert _count(database, audit_events) == 0
     assert database.audit_engine is not None
