@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/scheduling.sqlite3
 
-.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-observability bench-webhooks clean
+.PHONY: install browser wrk run test lint contract migrate seed sync bench bench-http bench-observability bench-webhooks bench-matching clean
 
 install: $(STAMP)
 
@@ -75,6 +75,11 @@ bench-observability: install wrk
 # endpoint, delivery lag at 100 bookings/s, one worker's drain rate. BENCH_ARGS=--quick to smoke.
 bench-webhooks: install wrk
 	$(BIN)/python -m bench.webhooks $(BENCH_ARGS)
+
+# Provider matching (docs/BENCHMARKS.md, "Provider matching"), in process, 1,000 and 10,000
+# providers: filtering alone, filtered against by-id search, unfiltered. BENCH_ARGS="--db postgresql".
+bench-matching: install
+	$(BIN)/python -m bench.matching $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache

@@ -158,8 +158,10 @@ class Filters:
 
 @dataclass(frozen=True, slots=True)
 class Matched:
-    """The providers a search's filters matched, ascending, and the type searched, if any:
-    what the roster search is narrowed to, in place of the providers named."""
+    """What a search is narrowed to, in place of the providers named: the providers matching
+    ``filters`` (among ``provider_ids`` if given), under the type searched, if any; read with
+    the search, in its own read (docs/DECISIONS.md, "Provider matching")."""
 
-    provider_ids: tuple[int, ...]
+    filters: Filters
+    provider_ids: tuple[int, ...] | None = None
     appointment_type: AppointmentType | None = None

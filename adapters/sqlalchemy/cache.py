@@ -18,8 +18,9 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-#: Providers kept per process; the least recently used is dropped past this.
-DEFAULT_CAPACITY = 4096
+#: Providers kept per process; the least recently used is dropped past this
+#: (docs/DECISIONS.md, "Cache sizes").
+DEFAULT_CAPACITY = 16_384
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, insert, select
+from sqlalchemy import Row, Select, bindparam, delete, insert, select
 
-from adapters.sqlalchemy.repositories import _Repository, storable
+from adapters.sqlalchemy.gateway import Gateway
+from adapters.sqlalchemy.queries import Query
+from adapters.sqlalchemy.repositories import ProviderRepository, _Repository, storable
 from adapters.sqlalchemy.tables import (
     appointment_types,
     provider_appointment_types,
     provider_attributes,
     providers,
 )
+from domain.model import Provider
 from domain.ports import matching as port
 from domain.profiles import AppointmentType, ClientRule, Filters, Modality, Profile, profile_from
 
@@ -24,6 +28,10 @@ _OFFERS = provider_appointment_types
 
 class ProfileRepository(_Repository, port.ProfileRepository):
     table = provider_attributes
+
+    def __init__(self, db: Gateway, providers: ProviderRepository) -> None:
+        super().__init__(db)
+        self._providers = providers
 
     def for_providers(self, provider_ids: Sequence[int]) -> dict[int, Profile]:
         ids = sorted({i for i in provider_ids if storable(i)})
@@ -43,29 +51,46 @@ class ProfileRepository(_Repository, port.ProfileRepository):
         if values:
             self._db.run(insert(self.table).values(values))
 
-    def matching(self, filters: Filters, provider_ids: Sequence[int] | None) -> list[int]:
-        return [int(row.id) for row in self._db.all(matching_ids(filters, provider_ids))]
+    def matching(self, filters: Filters, provider_ids: Sequence[int] | None) -> list[Provider]:
+        return self._providers.mapped(self._db.all(matching_providers(filters, provider_ids)))
 
 
-def matching_ids(filters: Filters, provider_ids: Sequence[int] | None) -> Select[Any]:
-    """The ids of the matching providers: one index range scan on (kind, code, provider_id)
-    per filter, one on (appointment_type_id, provider_id) for the type."""
-    attributes = provider_attributes.c
-    query = select(providers.c.id)
-    for kind, codes in sorted(filters.by_kind().items()):
+def matching_providers(filters: Filters, provider_ids: Sequence[int] | None) -> Query:
+    """The rows of the matching providers: one index range scan on (kind, code, provider_id)
+    per filter, one on (appointment_type_id, provider_id) for the type; the search reads the
+    rows here, not again by id (docs/QUERY_PLANS.md, "Matching providers")."""
+    codes = sorted((kind.value, sorted(found)) for kind, found in filters.by_kind().items())
+    params: dict[str, Any] = {f"codes_{kind}": found for kind, found in codes}
+    params["type_id"], params["accepts"] = filters.appointment_type_id, filters.accepts_new_clients
+    if provider_ids is not None:
+        params["ids"] = sorted({i for i in provider_ids if storable(i)})
+    shape = (
+        tuple(kind for kind, _ in codes),
+        filters.appointment_type_id is not None,
+        filters.accepts_new_clients is not None,
+        provider_ids is not None,
+    )
+    return Query(_matching(*shape), params)
+
+
+@lru_cache(maxsize=512)
+def _matching(kinds: tuple[str, ...], typed: bool, accepting: bool, named: bool) -> Select[Any]:
+    """The statement of one shape of filters, built once (its compiled form is cached too)."""
+    attributes, query = provider_attributes.c, select(providers)
+    for kind in kinds:
         having = select(attributes.provider_id).where(
-            attributes.kind == kind.value, attributes.code.in_(sorted(codes))
+            attributes.kind == kind, attributes.code.in_(bindparam(f"codes_{kind}", expanding=True))
         )
         query = query.where(providers.c.id.in_(having))
-    if filters.appointment_type_id is not None:
+    if typed:
         offering = select(_OFFERS.c.provider_id).where(
-            _OFFERS.c.appointment_type_id == filters.appointment_type_id
+            _OFFERS.c.appointment_type_id == bindparam("type_id")
         )
         query = query.where(providers.c.id.in_(offering))
-    if filters.accepts_new_clients is not None:
-        query = query.where(providers.c.accepts_new_clients == filters.accepts_new_clients)
-    if provider_ids is not None:
-        query = query.where(providers.c.id.in_(sorted({i for i in provider_ids if storable(i)})))
+    if accepting:
+        query = query.where(providers.c.accepts_new_clients == bindparam("accepts"))
+    if named:
+        query = query.where(providers.c.id.in_(bindparam("ids", expanding=True)))
     return query.order_by(providers.c.id)
 
 

@@ -16,8 +16,9 @@ from datetime import datetime
 from domain.ports.plans import PlanCache
 from domain.rules.plans import WeekPlan
 
-#: Plans kept per process: 1,000 providers' six weeks ahead (roster.KEPT_AHEAD) are 6,000.
-DEFAULT_CAPACITY = 8_000
+#: Plans kept per process: a 10,000-provider roster's three weeks ahead, with room; memory
+#: grows only with what is kept (docs/DECISIONS.md, "Cache sizes").
+DEFAULT_CAPACITY = 32_768
 
 
 class PlanMemo(PlanCache):

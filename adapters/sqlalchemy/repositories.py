@@ -141,7 +141,10 @@ class ProviderRepository(_Repository, port.ProviderRepository):
             provider_ids = [i for i in provider_ids if storable(i)]
             if not provider_ids:
                 return []
-        found = self._db.all(queries.providers_by_id(provider_ids))
+        return self.mapped(self._db.all(queries.providers_by_id(provider_ids)))
+
+    def mapped(self, found: Sequence[Row[Any]]) -> list[Provider]:
+        """Providers from their rows, noting their schedule versions like ``get``."""
         many = []
         for row in found:
             self._db.saw_version(row.id, row.schedule_version)

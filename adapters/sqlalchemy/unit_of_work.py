@@ -77,7 +77,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.webhooks = WebhookEndpointRepository(self._gateway)
         self.plans = caches.plans
         self.keys = ApiKeyRepository(self._gateway)
-        self.profiles = ProfileRepository(self._gateway)
+        self.profiles = ProfileRepository(self._gateway, self.providers)
         self.appointment_types = AppointmentTypeRepository(self._gateway)
 
     def __enter__(self) -> Self:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
+from domain.model import Provider
 from domain.profiles import AppointmentType, Filters, Profile
 
 
@@ -18,10 +19,10 @@ class ProfileRepository(abc.ABC):
         """Make ``profile`` the provider's, whole."""
 
     @abc.abstractmethod
-    def matching(self, filters: Filters, provider_ids: Sequence[int] | None) -> list[int]:
-        """The ids, ascending, of the providers (among ``provider_ids`` if given) whose
-        profile and offered types match ``filters`` (``Filters.matches``), and whose
-        ``accepts_new_clients`` is the one asked, if asked; read without any schedule."""
+    def matching(self, filters: Filters, provider_ids: Sequence[int] | None) -> list[Provider]:
+        """The providers, by id, (among ``provider_ids`` if given) whose profile and offered
+        types match ``filters`` (``Filters.matches``), and whose ``accepts_new_clients`` is
+        the one asked, if asked; whole rows in one read, without any schedule."""
 
 
 class AppointmentTypeRepository(abc.ABC):

@@ -19,9 +19,12 @@ def match_providers(
     provider_ids: Sequence[int] | None,
     duration: timedelta | None,
 ) -> tuple[Matched, timedelta]:
-    """The providers (among ``provider_ids``, if given) matching ``filters``, and the slot
-    length to search: ``duration``, which must be one of the type's lengths if a type is
-    asked, or else the type's default length."""
+    """What a search over the providers (among ``provider_ids``, if given) matching
+    ``filters`` is narrowed to, and the slot length to search: ``duration``, which must be one
+    of the type's lengths if a type is asked, or else the type's default length. The
+    matching providers themselves are read by the search, with their rows, in one query."""
+    if provider_ids is None and filters.appointment_type_id is None:
+        return Matched(filters), _length(None, duration)  # nothing to read before the search
     with uow:
         if provider_ids is not None:
             named_providers(uow, provider_ids)  # refuses unknown ids, as the search would
@@ -30,8 +33,8 @@ def match_providers(
             kind = load_type(uow, filters.appointment_type_id)
             filters = type_filters(filters, kind)
         length = _length(kind, duration)
-        ids = uow.profiles.matching(filters, provider_ids)
-    return Matched(tuple(ids), kind), length
+    named = None if provider_ids is None else tuple(provider_ids)
+    return Matched(filters, named, kind), length
 
 
 def _length(kind: AppointmentType | None, duration: timedelta | None) -> timedelta:

@@ -94,7 +94,7 @@ def _candidates(
     if kind is not None:
         filters = type_filters(filters, kind)
     if filters.asks_profile or filters.accepts_new_clients is not None:
-        matching = set(uow.profiles.matching(filters, pool))
+        matching = {p.id for p in uow.profiles.matching(filters, pool)}
         providers = [p for p in providers if p.id in matching]
     if kind is not None and kind.clients is not ClientRule.ANY:
         returning = uow.appointments.active_with(client_id, [p.id for p in providers if p.id])

@@ -160,7 +160,7 @@ def _searched(
     """The providers named, or those matched (docs/DECISIONS.md, "Provider matching")."""
     if matched is None:
         return named_providers(uow, provider_ids, accepts_new_clients)
-    found = uow.providers.many(matched.provider_ids) if matched.provider_ids else []
+    found = uow.profiles.matching(matched.filters, matched.provider_ids)
     kind = matched.appointment_type
     return found if kind is None else [with_type_policies(p, kind) for p in found]
 

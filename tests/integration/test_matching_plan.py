@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, text
 
 from adapters.sqlalchemy import Database
-from adapters.sqlalchemy.matching import matching_ids
+from adapters.sqlalchemy.matching import matching_providers
 from adapters.sqlalchemy.tables import (
     appointment_types,
     provider_appointment_types,
@@ -69,10 +69,10 @@ def _populate(connection: Connection) -> None:
     connection.execute(text("ANALYZE"))
 
 
-def _plan(connection: Connection, statement: Any) -> str:
+def _plan(connection: Connection, statement: Any, params: dict[str, Any]) -> str:
     sqlite = connection.dialect.name == "sqlite"
     with _explaining(connection, "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "):
-        rows = connection.execute(statement).all()
+        rows = connection.execute(statement, params).all()
     return "\n".join(str(row[-1]) for row in rows)
 
 
@@ -80,8 +80,9 @@ def test_matching_reads_only_the_attribute_and_offer_indexes(database: Database)
     with database.engine.begin() as connection:
         _populate(connection)
     with database.engine.connect() as connection:
-        plan = _plan(connection, matching_ids(FILTERS, None))
-        matched = [row.id for row in connection.execute(matching_ids(FILTERS, None))]
+        statement, params = matching_providers(FILTERS, None)
+        plan = _plan(connection, statement, params)
+        matched = [row.id for row in connection.execute(statement, params)]
     print(plan)  # docs/QUERY_PLANS.md shows it
     assert INDEX in plan  # the most selective filter drives; the others probe an index too
     assert "weekly_windows" not in plan and "appointments " not in plan

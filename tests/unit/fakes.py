@@ -443,10 +443,10 @@ class FakeProfiles(ProfileRepository):
     def replace(self, provider_id: int, profile: Profile) -> None:
         self.rows[provider_id] = profile
 
-    def matching(self, filters: Filters, provider_ids: Sequence[int] | None) -> list[int]:
+    def matching(self, filters: Filters, provider_ids: Sequence[int] | None) -> list[Provider]:
         wanted = set(self.providers.table.rows if provider_ids is None else provider_ids)
         return [
-            p.id
+            p
             for p in self.providers.many(sorted(wanted))
             if p.id is not None
             and filters.matches(self.rows.get(p.id, Profile()), self.offers.get(p.id, ()))
