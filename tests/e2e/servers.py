@@ -124,6 +124,16 @@ class Server:
             children.update(int(pid) for pid in task.read_text().split())
         return children
 
+    def wait_for_workers(self, count: int, timeout: float = START_TIMEOUT_S) -> set[int]:
+        """The workers once ``count`` are forked: ``/health`` answers as soon as the first one
+        is up, and on a busy machine the master may still be forking the others."""
+        deadline = time.monotonic() + timeout
+        while len(workers := self.worker_pids()) < count:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{len(workers)} of {count} workers after {timeout}s")
+            time.sleep(0.05)
+        return workers
+
     def log_tail(self, size: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-size:]
 

@@ -80,7 +80,7 @@ def written(pids: set[int]) -> dict[int, int]:
 
 
 def test_a_key_gets_exactly_its_limit_across_four_workers_and_then_429s(shared: Server) -> None:
-    workers = shared.worker_pids()
+    workers = shared.wait_for_workers(4)
     assert len(workers) == 4
     before = written(workers)
     replies = burst(shared, PER_KEY + 10)
