@@ -7,6 +7,7 @@ Every operation needs ``Authorization: Bearer <key>`` (app/access); wrk sends it
 from __future__ import annotations
 
 import functools
+import urllib.request
 from datetime import UTC, datetime
 
 from adapters.sqlalchemy import Database
@@ -21,6 +22,11 @@ def secret() -> str:
 
 def authorization() -> str:
     return f"Authorization: Bearer {secret()}"
+
+
+def authorized(url: str) -> urllib.request.Request:
+    """A GET of ``url`` carrying the run's key, for the benchmark's own urllib calls."""
+    return urllib.request.Request(url, headers={"Authorization": f"Bearer {secret()}"})
 
 
 def grant(database_url: str) -> None:

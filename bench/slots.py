@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import keys
 from bench.dataset import ZONES
 
 LENGTHS = (30, 45, 60)
@@ -38,7 +39,7 @@ def free_windows(
     """The provider's free windows in ``[lower, upper)``, from the GET endpoint."""
     query = urlencode({"from": stamp(lower), "to": stamp(upper)})
     url = f"{base_url}/providers/{provider_id}/availabilities?{query}"
-    with urllib.request.urlopen(url, timeout=30) as response:
+    with urllib.request.urlopen(keys.authorized(url), timeout=30) as response:
         body = json.load(response)
     return [
         (datetime.fromisoformat(w["starts_at"]), datetime.fromisoformat(w["ends_at"]))

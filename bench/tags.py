@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import keys
 from bench.slots import FETCHERS, stamp
 
 WEEK = timedelta(weeks=1)
@@ -28,7 +29,7 @@ def week_path(provider_id: int, lower: datetime) -> str:
 
 def current_tag(base_url: str, path: str) -> str:
     """The ETag header of a full answer, quoted as it is sent back."""
-    with urllib.request.urlopen(base_url + path, timeout=30) as response:
+    with urllib.request.urlopen(keys.authorized(base_url + path), timeout=30) as response:
         tag = response.headers["ETag"]
     if not tag:
         raise RuntimeError(f"no ETag on {path}")
