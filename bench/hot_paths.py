@@ -38,7 +38,7 @@ from bench.slots import stamp
 from domain.access import SCOPES, Grant
 
 Environ = dict[str, Any]
-_KEY = {"Authorization": f"Bearer {keys.secret()}"}
+_KEY = keys.headers()
 
 
 def build_app(url: str) -> Any:

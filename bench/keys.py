@@ -20,13 +20,19 @@ def secret() -> str:
     return new_secret()
 
 
+def headers() -> dict[str, str]:
+    """The run's key as a request header."""
+    return {"Authorization": f"Bearer {secret()}"}
+
+
 def authorization() -> str:
-    return f"Authorization: Bearer {secret()}"
+    """The same header as wrk's ``-H`` takes it."""
+    return f"Authorization: {headers()['Authorization']}"
 
 
 def authorized(url: str) -> urllib.request.Request:
     """A GET of ``url`` carrying the run's key, for the benchmark's own urllib calls."""
-    return urllib.request.Request(url, headers={"Authorization": f"Bearer {secret()}"})
+    return urllib.request.Request(url, headers=headers())
 
 
 def grant(database_url: str) -> None:

@@ -59,37 +59,40 @@ def matching_providers(filters: Filters, provider_ids: Sequence[int] | None) -> 
     """The rows of the matching providers: one index range scan on (kind, code, provider_id)
     per filter, one on (appointment_type_id, provider_id) for the type; the search reads the
     rows here, not again by id (docs/QUERY_PLANS.md, "Matching providers")."""
-    codes = sorted((kind.value, sorted(found)) for kind, found in filters.by_kind().items())
-    params: dict[str, Any] = {f"codes_{kind}": found for kind, found in codes}
-    params["type_id"], params["accepts"] = filters.appointment_type_id, filters.accepts_new_clients
+    params: dict[str, Any] = {
+        f"{_CODES}{kind.value}": sorted(codes) for kind, codes in filters.by_kind().items()
+    }
+    if filters.appointment_type_id is not None:
+        params["type_id"] = filters.appointment_type_id
+    if filters.accepts_new_clients is not None:
+        params["accepts"] = filters.accepts_new_clients
     if provider_ids is not None:
         params["ids"] = sorted({i for i in provider_ids if storable(i)})
-    shape = (
-        tuple(kind for kind, _ in codes),
-        filters.appointment_type_id is not None,
-        filters.accepts_new_clients is not None,
-        provider_ids is not None,
-    )
-    return Query(_matching(*shape), params)
+    return Query(_matching(tuple(sorted(params))), params)
+
+
+_CODES = "codes_"
 
 
 @lru_cache(maxsize=512)
-def _matching(kinds: tuple[str, ...], typed: bool, accepting: bool, named: bool) -> Select[Any]:
-    """The statement of one shape of filters, built once (its compiled form is cached too)."""
+def _matching(names: tuple[str, ...]) -> Select[Any]:
+    """The statement taking the parameters ``names``, built once per shape of filters (its
+    compiled form is cached too)."""
     attributes, query = provider_attributes.c, select(providers)
-    for kind in kinds:
+    for name in (n for n in names if n.startswith(_CODES)):
         having = select(attributes.provider_id).where(
-            attributes.kind == kind, attributes.code.in_(bindparam(f"codes_{kind}", expanding=True))
+            attributes.kind == name.removeprefix(_CODES),
+            attributes.code.in_(bindparam(name, expanding=True)),
         )
         query = query.where(providers.c.id.in_(having))
-    if typed:
+    if "type_id" in names:
         offering = select(_OFFERS.c.provider_id).where(
             _OFFERS.c.appointment_type_id == bindparam("type_id")
         )
         query = query.where(providers.c.id.in_(offering))
-    if accepting:
+    if "accepts" in names:
         query = query.where(providers.c.accepts_new_clients == bindparam("accepts"))
-    if named:
+    if "ids" in names:
         query = query.where(providers.c.id.in_(bindparam("ids", expanding=True)))
     return query.order_by(providers.c.id)
 
